@@ -1,0 +1,1 @@
+export { controllerName, main } from "./main.js";

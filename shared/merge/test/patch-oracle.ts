@@ -21,7 +21,7 @@ export interface OracleCase {
 
 function runKubectl(file: string, type: PatchType, patch: unknown): Promise<OracleResult> {
   return new Promise((resolve, reject) => {
-    const args = ["patch", "--local", "-f", file, "--type", type, "-p", JSON.stringify(patch), "-o", "json"];
+    const args = ["patch", "--local", "-f", file, "--type", type, "-p", JSON.stringify(patch), "-o", "json", "--show-managed-fields"];
     // An empty KUBECONFIG keeps kubectl away from any real cluster configuration; --local never contacts one.
     execFile("kubectl", args, { env: { ...process.env, KUBECONFIG: "/dev/null" }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (!err) {

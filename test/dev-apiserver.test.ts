@@ -89,8 +89,9 @@ test("flotilla dev apiserver: CRDs installed, seed manifests apply verbatim, sta
     assert.match(applied.stdout, /imagepolicy\.image\.toolkit\.fluxcd\.io\/frontend created/);
     assert.match(applied.stdout, /imageupdateautomation\.image\.toolkit\.fluxcd\.io\/frontend created/);
     // The dropped versions are served, but deprecated: kubectl prints the server's Warning headers.
-    assert.match(applied.stderr, /Warning: .*image\.toolkit\.fluxcd\.io\/v1beta2.*deprecated/);
-    assert.match(applied.stderr, /Warning: .*image\.toolkit\.fluxcd\.io\/v1beta1.*deprecated/);
+    assert.match(applied.stderr, /Warning: v1beta2 ImageRepository is deprecated, upgrade to v1/);
+    assert.match(applied.stderr, /Warning: v1beta2 ImagePolicy is deprecated, upgrade to v1/);
+    assert.match(applied.stderr, /Warning: v1beta1 ImageUpdateAutomation is deprecated, upgrade to v1/);
 
     // Stored at v1, readable at v1 with the seed's values.
     const policy = await kubectl(kubeconfig, cache, "get", "imagepolicies.v1.image.toolkit.fluxcd.io", "frontend", "-n", "flux-system", "-o", "json");

@@ -107,11 +107,7 @@ const podSpec = struct({
   schedulingGates: mergeByKey("name", untyped),
   nodeSelector: atomicStringMap,
   overhead: stringMap,
-  affinity: struct({
-    nodeAffinity: struct({ requiredDuringSchedulingIgnoredDuringExecution: atomicStruct() }),
-    podAffinity: struct({}),
-    podAntiAffinity: struct({}),
-  }),
+  affinity: struct({ nodeAffinity: struct({ requiredDuringSchedulingIgnoredDuringExecution: atomicStruct() }) }),
   securityContext: struct({ supplementalGroups: scalars, sysctls: atomic() }),
   dnsConfig: struct({ nameservers: scalars, searches: scalars, options: atomic() }),
 });

@@ -141,7 +141,8 @@ function fieldError(op: JsonMap, name: "path" | "from"): string {
 
 function applyOperation(root: { doc: unknown }, op: JsonMap): void {
   const kind = typeof own(op, "op") === "string" ? (op.op as string) : "unknown";
-  const value = hasOwn(op, "value") ? op.value : undefined;
+  // Values are copied in, so the result never shares structure with the request.
+  const value = hasOwn(op, "value") ? deepClone(op.value) : undefined;
   switch (kind) {
     case "add": {
       const path = opField(op, "path");

@@ -58,9 +58,12 @@ export const ConditionSchema = obj(
 export type Condition = Static<typeof ConditionSchema>;
 export type ConditionStatus = Condition["status"];
 
-/** `status.conditions` as every Flux kind declares it (no list-type annotation, like Flux's CRDs). */
-export const conditionsField = (kind: string, o: FieldOptions = {}) =>
-  listOf(ConditionSchema, { description: `Conditions holds the conditions for the ${kind}.`, ...o });
+/**
+ * `status.conditions` as Flux kinds declare it (no list-type annotation, like Flux's CRDs). Most describe it as
+ * "Conditions holds the conditions for the <kind>."; pass no kind where the CRD has no description (Kustomization).
+ */
+export const conditionsField = (kind?: string, o: FieldOptions = {}) =>
+  listOf(ConditionSchema, kind === undefined ? o : { description: `Conditions holds the conditions for the ${kind}.`, ...o });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Artifact (meta.Artifact)
@@ -170,7 +173,7 @@ export const KubeConfigReferenceSchema = obj(
           "   token. Defaults to the `address` for the `generic` provider, or\n" +
           "   to specific values for the other providers depending on the\n" +
           "   provider.\n" +
-          "- `serviceAccountName`: the optional name of the Kubernetes\n" +
+          "-  `serviceAccountName`: the optional name of the Kubernetes\n" +
           "   ServiceAccount in the same namespace that should be used\n" +
           "   for authentication. If not specified, the controller\n" +
           "   ServiceAccount will be used.\n\n" +
@@ -241,7 +244,8 @@ export interface ObjectMeta {
   managedFields?: ManagedFieldsEntry[];
 }
 
-export const ObjectMetaSchema = Type.Unsafe<ObjectMeta>({ type: "object" });
+/** `{type: object}` in the CRD; checked at run time as an object with any fields (TypeBox `Object` kind). */
+export const ObjectMetaSchema = Type.Unsafe<ObjectMeta>({ ...Type.Object({}) });
 
 const API_VERSION_DESCRIPTION =
   "APIVersion defines the versioned schema of this representation of an object.\n" +

@@ -3,7 +3,7 @@
  * TypeScript type (`Static<typeof X>`) and the JSON schema from which crds/ is generated. Kubernetes extensions
  * (`x-kubernetes-*`) ride along as schema options and are copied into the CRD verbatim.
  */
-import { Type, type TSchema, type TObject, type TProperties, type SchemaOptions, type Static } from "@sinclair/typebox";
+import { Type, type TSchema, type TObject, type TProperties, type TLiteral, type SchemaOptions, type Static } from "@sinclair/typebox";
 
 export { Type, type Static, type TSchema };
 
@@ -27,9 +27,15 @@ export const int = (o: FieldOptions & { minimum?: number; maximum?: number; form
 export const num = (o: FieldOptions & { minimum?: number; maximum?: number } = {}) => Type.Number(o);
 export const bool = (o: FieldOptions = {}) => Type.Boolean(o);
 
-/** A string restricted to `values` (OpenAPI `enum`); the static type is the union of the literals. */
+/**
+ * A string restricted to `values`; the static type is the union of the literals. Built as a union of literals so
+ * TypeBox can check values at run time; the CRD generator writes it as `type: string` + `enum`.
+ */
 export const enumOf = <const V extends readonly string[]>(values: V, o: FieldOptions = {}) =>
-  Type.Unsafe<V[number]>({ type: "string", enum: [...values], ...o });
+  Type.Union(
+    values.map((v) => Type.Literal(v)) as TLiteral<V[number]>[],
+    o,
+  );
 
 /** Go's time.Duration as Flux writes it (`1m`, `1h30m`, `500ms`). */
 export const DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
@@ -51,13 +57,12 @@ export const listOf = <S extends TSchema>(items: S, o: FieldOptions & { minItems
 /** A map from string keys to `values` (OpenAPI `additionalProperties`). */
 export const mapOf = <S extends TSchema>(values: S, o: FieldOptions = {}) => Type.Record(Type.String(), values, o);
 
-/** Arbitrary JSON kept as it is (e.g. HelmRelease `values`). */
-export const anyJSON = (o: FieldOptions = {}) =>
-  Type.Unsafe<unknown>({ "x-kubernetes-preserve-unknown-fields": true, ...o });
+/** Arbitrary JSON kept as it is (e.g. HelmRelease `values`): `x-kubernetes-preserve-unknown-fields`, no type. */
+export const anyJSON = (o: FieldOptions = {}) => Type.Unknown({ "x-kubernetes-preserve-unknown-fields": true, ...o });
 
 /** A value that may be an integer or a string (`x-kubernetes-int-or-string`). */
 export const intOrString = (o: FieldOptions = {}) =>
-  Type.Unsafe<number | string>({ "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }], ...o });
+  Type.Union([Type.Integer(), Type.String()], { "x-kubernetes-int-or-string": true, ...o });
 
 /** How a CRD version is served; see crd.ts for the full kind definition. */
 export interface PrinterColumn {

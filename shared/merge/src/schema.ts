@@ -13,7 +13,7 @@ export interface MapNode {
   fields?: Record<string, SchemaNode>;
   /** The value type of keys not in `fields` (a Go map, or `additionalProperties`). */
   additional?: SchemaNode;
-  /** `x-kubernetes-map-type`; "atomic" maps are replaced whole by SMP and owned whole by SSA. */
+  /** `x-kubernetes-map-type`; "atomic" maps are owned (and replaced) whole by SSA. SMP ignores it and merges key by key, as kubectl does. */
   mapType?: "granular" | "atomic";
   /** `x-kubernetes-preserve-unknown-fields`: fields not in `fields` are kept (and typed as untyped). */
   preserveUnknown?: boolean;

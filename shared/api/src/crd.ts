@@ -4,10 +4,10 @@
  * The schemas are TypeBox objects; a CRD needs a *structural* OpenAPI v3 schema instead (every node typed, maps as
  * `additionalProperties`, no `$ref`, `anyOf` only in the int-or-string form). `structuralSchema()` does that
  * conversion and refuses what cannot be expressed, so a schema mistake surfaces when crds/ is generated rather than
- * when an API server rejects the CRD. Keys come out sorted, as controller-gen writes them, so the files diff cleanly
- * against Flux's.
+ * when an API server rejects the CRD. Keys come out sorted and the YAML is laid out as go-yaml writes it (goyaml.ts),
+ * so the files are byte for byte Flux's.
  */
-import { stringify } from "yaml";
+import { goYAML } from "./goyaml.js";
 import type { TSchema } from "@sinclair/typebox";
 import type { KindDefinition } from "./kind.js";
 import type { PrinterColumn } from "./schema.js";
@@ -252,9 +252,12 @@ export function sortKeys(value: unknown): unknown {
 /** The file name Flux uses for a CRD: `<group>_<plural>.yaml`. */
 export const crdFileName = (def: KindDefinition): string => `${def.group}_${def.plural}.yaml`;
 
-/** One CRD as YAML, in controller-gen's layout (document marker, block scalars, unindented sequences). */
+/**
+ * One CRD as YAML, written as go-yaml (and so controller-gen and Flux's release manifests) writes it, so a file can
+ * be compared byte for byte with Flux's.
+ */
 export function crdYAML(crd: CustomResourceDefinition): string {
-  return "---\n" + stringify(crd, { indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false });
+  return goYAML(crd);
 }
 
 /**
@@ -269,12 +272,6 @@ export function renderCRDFiles(kinds: readonly KindDefinition[]): Map<string, st
     files.set(name, crdYAML(crdFor(def)));
   }
   const resources = [...files.keys()].sort();
-  files.set(
-    "kustomization.yaml",
-    stringify(
-      { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources },
-      { indentSeq: false, lineWidth: 0 },
-    ),
-  );
+  files.set("kustomization.yaml", goYAML({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

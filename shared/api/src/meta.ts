@@ -328,8 +328,6 @@ export const SuspendedReason = "Suspended";
 export const InvalidCELExpressionReason = "InvalidCELExpression";
 export const FeatureGateDisabledReason = "FeatureGateDisabled";
 export const AccessDeniedReason = "AccessDenied";
-export const InvalidURLReason = "InvalidURL";
-export const InvalidProviderConfigurationReason = "InvalidProviderConfiguration";
 export const HealthCheckFailedReason = "HealthCheckFailed";
 export const HealthCheckCanceledReason = "HealthCheckCanceled";
 

@@ -120,6 +120,8 @@ interface ManagerInfo {
   operation?: string;
   apiVersion?: string;
   subresource?: string;
+  /** Only in identifiers written by hand (upstream never puts the time in one); printed in conflicts if present. */
+  time?: string;
 }
 
 /** `BuildManagerIdentifier`: the entry's JSON without time and fields; appliers are one manager across versions. */
@@ -137,7 +139,7 @@ function parseIdentifier(id: string): ManagerInfo {
     const v: unknown = JSON.parse(id);
     if (!isObject(v)) return { manager: id };
     const str = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : undefined);
-    return { manager: str("manager"), operation: str("operation"), apiVersion: str("apiVersion"), subresource: str("subresource") };
+    return { manager: str("manager"), operation: str("operation"), apiVersion: str("apiVersion"), subresource: str("subresource"), time: str("time") };
   } catch {
     return { manager: id };
   }
@@ -229,12 +231,15 @@ function printManager(id: string): string {
   const info = parseIdentifier(id);
   let s = JSON.stringify(info.manager ?? "");
   if (info.subresource) s += ` with subresource ${JSON.stringify(info.subresource)}`;
-  if (info.operation === "Update") s += ` using ${info.apiVersion ?? ""}`;
+  if (info.operation === "Update") {
+    s += ` using ${info.apiVersion ?? ""}`;
+    if (info.time) s += ` at ${formatTime(info.time)}`;
+  }
   return s;
 }
 
 /** `NewConflictError`: the causes and the message of the 409 Status. */
-function conflictResult(conflicts: Conflict[]): { conflicts: FieldConflict[]; message: string } {
+export function describeConflicts(conflicts: Conflict[]): { conflicts: FieldConflict[]; message: string } {
   const causes = conflicts.map((c) => ({
     manager: parseIdentifier(c.manager).manager ?? "",
     field: pathString(c.path),
@@ -575,7 +580,7 @@ export function applyServerSide(options: ApplyOptions): ApplyResult {
       result = remaining.length === 0 ? applyChain(live, appliedClean, managed, manager, true, ctx) : { conflicts: remaining };
     }
   }
-  if ("conflicts" in result) return conflictResult(result.conflicts);
+  if ("conflicts" in result) return describeConflicts(result.conflicts);
 
   const object = result.object;
   if (manager === "kubectl" && hasLastApplied(object)) syncLastApplied(object, applied);

@@ -10,6 +10,7 @@ export {
   managerIdentifier,
   objectMetaNode,
   SsaError,
+  describeConflicts,
   beforeFirstApplyManager,
   ancientChangesManager,
   maxUpdateManagers,

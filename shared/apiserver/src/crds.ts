@@ -1,0 +1,275 @@
+/**
+ * CustomResourceDefinitions: the CRD type's own rules (validation, status on write) and the in-server
+ * controller that turns stored CRDs into served resource types at once, and that cleans up a deleted CRD's
+ * objects before letting the CRD go (the customresourcecleanup finalizer).
+ */
+import type { Core } from "./core.js";
+import { type FieldError, type StatusCause, fieldInvalid, fieldRequired, fieldNotSupported } from "./errors.js";
+import { type CrdVersion, type KubeObject, type PrinterColumnDef, type ResourceType, type TypeHooks, compareKubeVersions } from "./registry.js";
+import type { Store, StoreEvent } from "./store.js";
+import { type Printer, crdPrinter } from "./table.js";
+import { selectableFieldLabels } from "./handlers/read.js";
+import { CRD_CLEANUP_FINALIZER, deleteEntry } from "./handlers/delete.js";
+import { deepClone, isObject, rfc3339 } from "./util.js";
+import type { Controller, ControllerContext } from "./controllers.js";
+
+export const CRD_BUCKET = "apiextensions.k8s.io/customresourcedefinitions";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const printers = new WeakMap<ResourceType, Map<string, Printer>>();
+
+/** The printer of a CRD version (its additionalPrinterColumns). */
+export function crdVersionPrinter(type: ResourceType, version: string): Printer | undefined {
+  if (!type.crd) return undefined;
+  let m = printers.get(type);
+  if (!m) {
+    m = new Map();
+    printers.set(type, m);
+  }
+  let p = m.get(version);
+  if (!p) {
+    p = crdPrinter(type.crd.versions.get(version)?.printerColumns ?? []);
+    m.set(version, p);
+  }
+  return p;
+}
+
+function defaultNames(spec: Obj): void {
+  const n = spec.names;
+  if (!isObject(n)) return;
+  const names = n as Obj;
+  if (names.kind && !names.listKind) names.listKind = `${names.kind}List`;
+  if (names.kind && !names.singular) names.singular = String(names.kind).toLowerCase();
+}
+
+function defaultCrdSpec(o: KubeObject): void {
+  const spec = (isObject(o.spec) ? o.spec : (o.spec = {})) as Obj;
+  defaultNames(spec);
+  if (!isObject(spec.conversion)) spec.conversion = { strategy: "None" };
+  for (const v of (spec.versions ?? []) as Obj[]) {
+    if (!isObject(v)) continue;
+    for (const c of (v.additionalPrinterColumns ?? []) as Obj[]) if (isObject(c) && c.priority === undefined) (c as Obj).priority = 0;
+  }
+}
+
+function crdStatus(o: KubeObject, old: KubeObject | undefined): Obj {
+  const spec = (o.spec ?? {}) as Obj;
+  const prev = (old?.status ?? {}) as Obj;
+  const now = rfc3339(new Date());
+  const keep = (type: string) => ((prev.conditions ?? []) as Obj[]).find((c) => c.type === type && c.status === "True");
+  const storage = ((spec.versions ?? []) as Obj[]).find((v) => v.storage)?.name;
+  const stored: string[] = [...((prev.storedVersions ?? []) as string[])];
+  if (storage && !stored.includes(storage)) stored.push(storage);
+  const conditions: Obj[] = [
+    keep("NamesAccepted") ?? { type: "NamesAccepted", status: "True", lastTransitionTime: now, reason: "NoConflicts", message: "no conflicts found" },
+    keep("Established") ?? { type: "Established", status: "True", lastTransitionTime: now, reason: "InitialNamesAccepted", message: "the initial names have been accepted" },
+  ];
+  const term = ((prev.conditions ?? []) as Obj[]).find((c) => c.type === "Terminating");
+  if (term) conditions.push(term);
+  return { acceptedNames: deepClone(spec.names ?? {}), conditions, storedVersions: stored };
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Structural checks kube-apiserver makes that the schema module may not (names, versions, scope). */
+function basicCrdChecks(o: KubeObject, old: KubeObject | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = (o.spec ?? {}) as Obj;
+  const names = (spec.names ?? {}) as Obj;
+  if (!spec.group) errs.push(fieldRequired("spec.group"));
+  if (!names.plural) errs.push(fieldRequired("spec.names.plural"));
+  else if (!NAME_RE.test(names.plural)) errs.push(fieldInvalid("spec.names.plural", names.plural, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"));
+  if (!names.kind) errs.push(fieldRequired("spec.names.kind"));
+  if (spec.group && names.plural && o.metadata?.name !== `${names.plural}.${spec.group}`)
+    errs.push(fieldInvalid("metadata.name", o.metadata?.name ?? "", "must be spec.names.plural+\".\"+spec.group"));
+  if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") errs.push(fieldNotSupported("spec.scope", spec.scope ?? "", ["Cluster", "Namespaced"]));
+  const versions = (spec.versions ?? []) as Obj[];
+  if (!Array.isArray(spec.versions) || versions.length === 0) errs.push(fieldInvalid("spec.versions", spec.versions ?? null, "must have exactly one version marked as storage version"));
+  else {
+    const storage = versions.filter((v) => v.storage === true);
+    if (storage.length !== 1) errs.push(fieldInvalid("spec.versions", versions.map((v) => v.name), "must have exactly one version marked as storage version"));
+    if (!versions.some((v) => v.served)) errs.push(fieldInvalid("spec.versions", versions.map((v) => v.name), "must have at least one version marked as served"));
+    versions.forEach((v, i) => {
+      if (!v.name) errs.push(fieldRequired(`spec.versions[${i}].name`));
+    });
+  }
+  if (old) {
+    const os = (old.spec ?? {}) as Obj;
+    if (os.group !== spec.group) errs.push(fieldInvalid("spec.group", spec.group, "field is immutable"));
+    if (os.names?.plural !== names.plural) errs.push(fieldInvalid("status.storedVersions", names.plural, "field is immutable"));
+  }
+  return errs;
+}
+
+/** Hooks for the CustomResourceDefinition type itself. */
+export function crdHooks(core: () => Core): TypeHooks {
+  return {
+    prepareForCreate(o) {
+      defaultCrdSpec(o);
+      o.status = crdStatus(o, undefined);
+    },
+    prepareForUpdate(o, old) {
+      defaultCrdSpec(o);
+      o.status = crdStatus(o, old);
+    },
+    validate(o, old) {
+      const c = core().crd;
+      // The schema module validates CRDs fully when present; the basic checks stand in until it does.
+      if (c.provided.includes("validateCustomResourceDefinition")) return c.validateCustomResourceDefinition(o, old);
+      return basicCrdChecks(o, old);
+    },
+  };
+}
+
+/** Builds the served type of a CRD (undefined when it serves no version). */
+export function typeFromCrd(crd: KubeObject): ResourceType | undefined {
+  const spec = (crd.spec ?? {}) as Obj;
+  const names = (spec.names ?? {}) as Obj;
+  const versions = new Map<string, CrdVersion>();
+  for (const v of (spec.versions ?? []) as Obj[]) {
+    if (!v.served) continue;
+    const cols: PrinterColumnDef[] = (v.additionalPrinterColumns ?? []).map((c: Obj) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format,
+      description: c.description,
+      priority: c.priority ?? 0,
+      jsonPath: c.jsonPath,
+    }));
+    const scale = v.subresources?.scale;
+    versions.set(v.name, {
+      name: v.name,
+      served: true,
+      storage: v.storage === true,
+      deprecated: v.deprecated === true,
+      deprecationWarning: v.deprecationWarning,
+      openAPIV3Schema: v.schema?.openAPIV3Schema,
+      printerColumns: cols,
+      selectableFields: ((v.selectableFields ?? []) as Obj[]).map((f) => f.jsonPath),
+      status: isObject(v.subresources?.status),
+      scale: isObject(scale)
+        ? { specReplicasPath: String(scale.specReplicasPath), statusReplicasPath: String(scale.statusReplicasPath), labelSelectorPath: typeof scale.labelSelectorPath === "string" ? scale.labelSelectorPath : undefined }
+        : undefined,
+    });
+  }
+  if (versions.size === 0) return undefined;
+  const storageVersion = ((spec.versions ?? []) as Obj[]).find((v) => v.storage)?.name ?? [...versions.keys()][0]!;
+  const storageCv = versions.get(storageVersion);
+  const anyStatus = [...versions.values()].some((v) => v.status);
+  const group = String(spec.group);
+  const plural = String(names.plural);
+  return {
+    group,
+    kind: String(names.kind),
+    listKind: names.listKind ?? `${names.kind}List`,
+    plural,
+    singular: names.singular ?? String(names.kind).toLowerCase(),
+    namespaced: spec.scope !== "Cluster",
+    shortNames: names.shortNames ?? [],
+    categories: names.categories ?? [],
+    verbs: ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"],
+    versions: [...versions.keys()].sort(compareKubeVersions),
+    storageVersion,
+    storageKey: `${group}/${plural}`,
+    status: anyStatus,
+    scale: storageCv?.scale ?? [...versions.values()].find((v) => v.scale)?.scale,
+    generation: anyStatus ? "all-but-status" : "all",
+    builtin: false,
+    fieldLabels: selectableFieldLabels(storageCv?.selectableFields ?? []),
+    returnDeletedObject: true,
+    crd: { name: crd.metadata?.name ?? "", versions },
+  };
+}
+
+/** Keeps the registry in step with stored CRDs and runs the cleanup finalizer. */
+export class CrdController implements Controller {
+  readonly name = "crd-registration";
+  private unsubscribe?: () => void;
+  private core!: Core;
+
+  start(ctx: ControllerContext): void {
+    this.core = ctx.core;
+    for (const e of ctx.core.store.list(CRD_BUCKET)) this.register(e.object);
+    this.unsubscribe = ctx.core.store.subscribeAll((ev) => this.onEvent(ev));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  private register(crd: KubeObject): void {
+    const t = typeFromCrd(crd);
+    const spec = (crd.spec ?? {}) as Obj;
+    if (!t) {
+      this.core.registry.remove(String(spec.group), String(spec.names?.plural));
+      return;
+    }
+    const existing = this.core.registry.byResource(t.group, t.plural);
+    if (existing && existing.builtin) return;
+    this.core.registry.add(t);
+    if (crd.metadata?.deletionTimestamp) queueMicrotask(() => this.cleanup(crd.metadata!.name!));
+  }
+
+  private onEvent(ev: StoreEvent): void {
+    if (ev.bucket === CRD_BUCKET) {
+      if (ev.type === "DELETED") {
+        const spec = (ev.object.spec ?? {}) as Obj;
+        const group = String(spec.group);
+        const plural = String(spec.names?.plural);
+        const existing = this.core.registry.byResource(group, plural);
+        if (existing && !existing.builtin) {
+          this.core.registry.remove(group, plural);
+          this.core.store.dropBucket(`${group}/${plural}`);
+        }
+      } else this.register(ev.object);
+      return;
+    }
+    if (ev.type === "DELETED") {
+      const t = this.crdTypeForBucket(ev.bucket);
+      if (t?.crd) {
+        const crd = this.core.store.get(CRD_BUCKET, t.crd.name);
+        if (crd?.object.metadata?.deletionTimestamp) queueMicrotask(() => this.cleanup(t.crd!.name));
+      }
+    }
+  }
+
+  private crdTypeForBucket(bucket: string): ResourceType | undefined {
+    const slash = bucket.lastIndexOf("/");
+    const t = this.core.registry.byResource(bucket.slice(0, slash), bucket.slice(slash + 1));
+    return t && !t.builtin ? t : undefined;
+  }
+
+  /** Deletes the CRD's objects; once none remain, drops the cleanup finalizer so the CRD goes. */
+  private cleanup(crdName: string): void {
+    const { store, registry } = this.core;
+    const entry = store.get(CRD_BUCKET, crdName);
+    if (!entry || !entry.object.metadata?.deletionTimestamp) return;
+    const spec = (entry.object.spec ?? {}) as Obj;
+    const t = registry.byResource(String(spec.group), String(spec.names?.plural));
+    if (t && !t.builtin) {
+      for (const e of store.list(t.storageKey)) {
+        if (e.object.metadata?.deletionTimestamp) continue;
+        try {
+          deleteEntry(this.core, t, t.storageVersion, e.key, e.object, { dryRun: false });
+        } catch (err) {
+          console.error(`apiserver: deleting ${e.key} of ${crdName}:`, err);
+        }
+      }
+      if (store.count(t.storageKey) > 0) return;
+    }
+    const latest = store.get(CRD_BUCKET, crdName);
+    if (!latest) return;
+    const fins = (latest.object.metadata?.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER);
+    if (fins.length === (latest.object.metadata?.finalizers ?? []).length) return;
+    if (fins.length === 0) {
+      store.delete(CRD_BUCKET, crdName);
+      return;
+    }
+    const o = deepClone(latest.object);
+    o.metadata!.finalizers = fins;
+    store.update(CRD_BUCKET, crdName, o);
+  }
+}
+
+export type { Store };

@@ -19,6 +19,7 @@ import {
   makePath,
   pathString,
   valueElement,
+  type JsonObject,
 } from "../src/ssa/index.js";
 
 const S: SchemaNode = { type: "scalar" };
@@ -56,7 +57,7 @@ const podLike: SchemaNode = {
   },
 };
 
-const podObject = {
+const podObject: JsonObject = {
   metadata: { labels: { app: "web", tier: "a<b&c" }, finalizers: ["example.com/x", "b"] },
   spec: {
     replicas: 1,

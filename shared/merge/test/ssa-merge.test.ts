@@ -405,7 +405,7 @@ describe("ssa updater: list maps with two keys and key defaults (merge/default_k
   });
 
   it("duplicate keys are rejected in an applied configuration but accepted in a live object", () => {
-    const dup = { list: [{ name: "a" }, { name: "a", value: 1 }] };
+    const dup: JsonValue = { list: [{ name: "a" }, { name: "a", value: 1 }] };
     assert.throws(() => validateKeys(assocList, dup, false), { message: '.list: duplicate entries for key [name="a"]' });
     assert.doesNotThrow(() => validateKeys(assocList, dup, true));
   });

@@ -489,6 +489,22 @@ describe("ssa updater: updates and applies on a pod-like schema (oracle)", () =>
   });
 });
 
+describe("ssa updater: duplicate keys in a live list", () => {
+  // Objects written before validation existed may hold duplicate keys; upstream accepts them in live objects,
+  // leaves them alone when the configuration does not name the key, and replaces them when it does.
+  const live: JsonValue = { list: [{ name: "a", value: 1 }, { name: "dup", value: 1 }, { name: "dup", value: 2 }] };
+  const withLive = (config: JsonValue) =>
+    applyManagers({ schema: assocList, live, config, apiVersion: "v1", managers: new Map(), manager: "m", force: false });
+
+  it("keeps the duplicates when the configuration does not touch them", () => {
+    assert.deepEqual(withLive({ list: [{ name: "a", value: 5 }] }).object, { list: [{ name: "a", value: 5 }, { name: "dup", value: 1 }, { name: "dup", value: 2 }] });
+  });
+
+  it("replaces them with the applied item when it names their key", () => {
+    assert.deepEqual(withLive({ list: [{ name: "dup", value: 3 }] }).object, { list: [{ name: "a", value: 1 }, { name: "dup", value: 3 }] });
+  });
+});
+
 describe("ssa updater: list order after a merge", () => {
   // Upstream's merge (typed/merge.go, visitListItems) keeps items both sides share in the applied order, keeps
   // live-only items next to the item they followed, and inserts new items where the configuration puts them.

@@ -12,7 +12,7 @@ import { decodeFieldsV1, encodeFieldsV1, FieldSet } from "./fieldset.js";
 import { makePath, pathString } from "./path.js";
 import { compareTyped, toFieldSet, TypedValueError, validateKeys } from "./typed.js";
 import { applyManagers, ConflictsError, type Conflict, type ManagedFieldSets, updateManagers } from "./updater.js";
-import { deepClone, goJson, hasOwn, isObject, type JsonObject, type JsonValue, own, setOwn, valuesEqual } from "./value.js";
+import { deepClone, goJson, hasOwn, isObject, type JsonObject, type JsonValue, own, setOwn } from "./value.js";
 import { type ListNode, type MapNode, type SchemaNode, scalar, untyped } from "../schema.js";
 
 /** One `metadata.managedFields[]` entry. */

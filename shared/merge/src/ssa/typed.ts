@@ -109,11 +109,6 @@ function itemElement(r: Resolved & { kind: "list" }, index: number, item: JsonVa
   return valueElement(item);
 }
 
-function prefixed(e: unknown, prefix: string): TypedValueError {
-  if (e instanceof TypedValueError) return new TypedValueError(prefix + e.path, e.detail);
-  return new TypedValueError(prefix, (e as Error).message);
-}
-
 /**
  * Checks that every associative-list item has its keys and (unless `allowDuplicates`) that no key repeats, with
  * upstream's error text (e.g. `.spec.ports: element 0: associative list with keys has an element that omits key

@@ -369,11 +369,13 @@ export function compileCel(source: string, variables: readonly string[] = ["self
         check(e.operand, scope);
         return check(e.index, scope);
       case "call":
+        // Operands first, so the innermost unsupported function is the one reported.
+        if (e.target) check(e.target, scope);
+        e.args.forEach((a) => check(a, scope));
         if (e.target ? !RECEIVER_FUNCTIONS.has(e.fn) : !GLOBAL_FUNCTIONS.has(e.fn)) {
           throw new CelSyntaxError(`unsupported function '${e.fn}' (outside Flotilla's CEL subset)`);
         }
-        if (e.target) check(e.target, scope);
-        return e.args.forEach((a) => check(a, scope));
+        return;
       case "list":
         return e.items.forEach((a) => check(a, scope));
       case "map":

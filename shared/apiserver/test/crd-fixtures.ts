@@ -14,8 +14,10 @@ export interface CrdDoc {
   };
 }
 
-export function fluxCrdFiles(): string[] {
-  return readdirSync(FLUX_CRDS_DIR).filter((f) => f.endsWith(".yaml"));
+/** CRD files relative to FLUX_CRDS_DIR; with `legacy`, also the older releases kept for deprecated versions. */
+export function fluxCrdFiles(legacy = false): string[] {
+  const entries = readdirSync(FLUX_CRDS_DIR, { recursive: legacy }) as string[];
+  return entries.filter((f) => f.endsWith(".yaml")).sort();
 }
 
 export function loadFluxCrd(plural: string): CrdDoc {

@@ -22,7 +22,9 @@ interface Running {
 }
 
 async function startDevApiServer(args: string[]): Promise<Running> {
-  const child = spawn("npx", ["--no-install", "flotilla", "dev", "apiserver", ...args], {
+  // The bin npm links for the workspace (what `npx --no-install flotilla` runs), started directly so that the
+  // signals the test sends reach flotilla itself rather than npm.
+  const child = spawn(join(repoRoot, "node_modules", ".bin", "flotilla"), ["dev", "apiserver", ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -52,6 +54,11 @@ async function kubectl(kubeconfig: string, cacheDir: string, ...args: string[]) 
   }
 }
 
+test("npx --no-install flotilla works from the repo root", async () => {
+  const { stdout } = await execFileAsync("npx", ["--no-install", "flotilla", "version"], { cwd: repoRoot });
+  assert.match(stdout, /^flotilla \d+\.\d+\.\d+\n$/);
+});
+
 test("flotilla dev apiserver: CRDs installed, seed manifests apply verbatim, state survives a restart, SIGTERM exits 0", async () => {
   const dir = await mkdtemp(join(tmpdir(), "flotilla-dev-"));
   const kubeconfig = join(dir, "kubeconfig");
@@ -80,7 +87,8 @@ test("flotilla dev apiserver: CRDs installed, seed manifests apply verbatim, sta
       assert.match(crds.stdout, new RegExp(`customresourcedefinition.apiextensions.k8s.io/${name.replaceAll(".", "\\.")}\\n`));
     }
 
-    assert.equal((await kubectl(kubeconfig, cache, "create", "namespace", "flux-system")).code, 0);
+    const ns = await kubectl(kubeconfig, cache, "create", "namespace", "flux-system");
+    assert.equal(ns.code, 0, ns.stderr);
     const applied = await kubectl(kubeconfig, cache, "apply", "-f", join(seed, "flux-manifests.yaml"));
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /gitrepository\.source\.toolkit\.fluxcd\.io\/gitops-repo created/);

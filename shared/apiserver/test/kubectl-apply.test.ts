@@ -1,0 +1,261 @@
+/**
+ * Acceptance: the real kubectl's write paths against the embedded server — client-side and server-side apply
+ * (conflicts, --force-conflicts), patch of every type, edit through KUBE_EDITOR, diff exit codes, server dry-run and
+ * replace with a stale resourceVersion. `kubectl patch --local` (kubectl's compiled-in strategic merge) is the oracle
+ * for what a strategic patch must produce.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startTestCluster, type TestCluster } from "./harness.js";
+import { configMap, deployment, freshNamespace, installWidgetCRD, kubectlEnv, widget, writeScript } from "./acceptance-helpers.js";
+
+let c: TestCluster;
+before(async () => {
+  c = await startTestCluster();
+  await installWidgetCRD(c);
+});
+after(async () => {
+  await c.stop();
+});
+
+interface Obj {
+  metadata: {
+    resourceVersion: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    managedFields?: Array<{ manager: string; operation: string; fieldsV1?: Record<string, unknown> }>;
+  };
+  spec?: Record<string, any>;
+  data?: Record<string, string>;
+}
+
+async function getJSON(ns: string, ...what: string[]): Promise<Obj> {
+  return JSON.parse(await c.kubectlOk(["get", "-n", ns, ...what, "-o", "json", "--show-managed-fields"]));
+}
+
+const containers = (o: Obj) => (o.spec!.template.spec.containers as Array<{ name: string; image: string }>).map((x) => `${x.name}=${x.image}`);
+
+describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency: 4 }, () => {
+  test("client-side apply: a three-way strategic merge keeps others' containers and drops what the last apply set", async () => {
+    const ns = await freshNamespace(c, "csa");
+    const v1 = JSON.parse(deployment("web", { labels: { tier: "front" } }));
+    assert.equal((await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: JSON.stringify(v1) })).trim(), "deployment.apps/web created");
+    const created = await getJSON(ns, "deploy", "web");
+    assert.equal(JSON.parse(created.metadata.annotations!["kubectl.kubernetes.io/last-applied-configuration"]!).metadata.labels.tier, "front");
+    assert.ok(created.metadata.managedFields!.some((m) => m.manager === "kubectl-client-side-apply" && m.operation === "Update"));
+
+    // Someone else adds a sidecar; it is not in last-applied, so the next apply must leave it alone.
+    await c.kubectlOk(["patch", "-n", ns, "deploy", "web", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "sidecar", image: "busybox:1" }] } } } })]);
+    const v2 = JSON.parse(deployment("web", { image: "nginx:1.26" }));
+    assert.equal((await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: JSON.stringify(v2) })).trim(), "deployment.apps/web configured");
+    const got = await getJSON(ns, "deploy", "web");
+    assert.deepEqual(containers(got).sort(), ["main=nginx:1.26", "sidecar=busybox:1"]);
+    assert.equal(got.metadata.labels!.tier, undefined, "the label the previous apply set and this one omits is removed");
+    assert.equal(got.metadata.labels!.app, "web");
+    assert.equal(got.metadata.generation, 3);
+  });
+
+  test("server-side apply: create, conflict naming the field and the Apply manager, --force-conflicts takes ownership", async () => {
+    const ns = await freshNamespace(c, "ssa");
+    const out = await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: deployment("api", { replicas: 2 }) });
+    assert.equal(out.trim(), "deployment.apps/api serverside-applied");
+    const created = await getJSON(ns, "deploy", "api");
+    const mine = created.metadata.managedFields!.find((m) => m.manager === "kubectl" && m.operation === "Apply");
+    assert.ok(mine, "kubectl's apply is recorded as manager kubectl, operation Apply");
+    assert.ok((mine.fieldsV1 as any)["f:spec"]["f:replicas"], "kubectl owns .spec.replicas");
+
+    const conflict = await c.kubectl(["apply", "--server-side", "--field-manager=autoscaler", "-n", ns, "-f", "-"], { input: deployment("api", { replicas: 5 }) });
+    assert.equal(conflict.code, 1);
+    assert.match(conflict.stderr, /error: Apply failed with 1 conflict: conflict with "kubectl": \.spec\.replicas\n/);
+    assert.match(conflict.stderr, /re-run the apply\s+command with the `--force-conflicts` flag/);
+    assert.equal((await getJSON(ns, "deploy", "api")).spec!.replicas, 2, "a conflicting apply changes nothing");
+
+    // Same value: no conflict, the field becomes shared.
+    await c.kubectlOk(["apply", "--server-side", "--field-manager=observer", "-n", ns, "-f", "-"], { input: deployment("api", { replicas: 2 }) });
+
+    const forced = await c.kubectlOk(["apply", "--server-side", "--force-conflicts", "--field-manager=autoscaler", "-n", ns, "-f", "-"], {
+      input: deployment("api", { replicas: 5 }),
+    });
+    assert.equal(forced.trim(), "deployment.apps/api serverside-applied");
+    const after = await getJSON(ns, "deploy", "api");
+    assert.equal(after.spec!.replicas, 5);
+    const owners = after.metadata.managedFields!.filter((m) => (m.fieldsV1 as any)?.["f:spec"]?.["f:replicas"]).map((m) => m.manager);
+    assert.deepEqual(owners, ["autoscaler"], "forcing moves .spec.replicas away from every other manager");
+  });
+
+  test("server-side apply: conflict with an Update manager names it with its API version; dropped fields are removed", async () => {
+    const ns = await freshNamespace(c, "ssa-upd");
+    await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: configMap("cfg", { a: "1", b: "2" }) });
+    await c.kubectlOk(["patch", "-n", ns, "cm", "cfg", "--type=merge", "-p", '{"data":{"a":"patched"}}']);
+    const r = await c.kubectl(["apply", "--server-side", "-n", ns, "-f", "-"], { input: configMap("cfg", { a: "1", b: "2" }) });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: \.data\.a\n/);
+    // Applying without b: kubectl is b's only manager, so b goes away; a stays with kubectl-patch.
+    await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: configMap("cfg", {}) });
+    assert.deepEqual((await getJSON(ns, "cm", "cfg")).data, { a: "patched" });
+  });
+
+  test("server-side apply on a custom resource: conflict and force", async () => {
+    const ns = await freshNamespace(c, "ssa-cr");
+    assert.equal((await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: widget("w", { size: 1, color: "red" }) })).trim(), "widget.acceptance.flotilla.dev/w serverside-applied");
+    const r = await c.kubectl(["apply", "--server-side", "--field-manager=painter", "-n", ns, "-f", "-"], { input: widget("w", { color: "blue" }) });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Apply failed with 1 conflict: conflict with "kubectl": \.spec\.color/);
+    await c.kubectlOk(["apply", "--server-side", "--force-conflicts", "--field-manager=painter", "-n", ns, "-f", "-"], { input: widget("w", { color: "blue" }) });
+    assert.deepEqual((await getJSON(ns, "widget", "w")).spec, { size: 1, color: "blue" });
+  });
+
+  test("patch --type strategic matches kubectl's own strategic merge (patch --local); merge replaces lists; json patch ops", async () => {
+    const ns = await freshNamespace(c, "patch");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], {
+      input: deployment("p", { containers: [{ name: "a", image: "img:1", env: [{ name: "X", value: "1" }] }, { name: "b", image: "img:2" }] }),
+    });
+    const before = await c.kubectlOk(["get", "-n", ns, "deploy", "p", "-o", "json"]);
+    const smp = JSON.stringify({
+      metadata: { labels: { added: "yes" } },
+      spec: { template: { spec: { containers: [{ name: "b", image: "img:3" }, { name: "c", image: "img:4" }, { name: "a", env: [{ name: "Y", value: "2" }] }] } } },
+    });
+    const file = await c.writeFile(`${ns}-before.json`, before);
+    const expected = JSON.parse(await c.kubectlOk(["patch", "--local", "-f", file, "--type=strategic", "-p", smp, "-o", "json"]));
+    const patched = JSON.parse(await c.kubectlOk(["patch", "-n", ns, "deploy", "p", "--type=strategic", "-p", smp, "-o", "json"]));
+    // The server additionally defaults new containers; compare what the patch itself decides: names, order, images, env.
+    const shape = (o: any) => o.spec.template.spec.containers.map((x: any) => ({ name: x.name, image: x.image, env: x.env }));
+    assert.deepEqual(shape(patched), shape(expected));
+    assert.equal(patched.metadata.labels.added, "yes");
+
+    const merged = JSON.parse(
+      await c.kubectlOk(["patch", "-n", ns, "deploy", "p", "--type=merge", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "only", image: "img:9" }] } } } }), "-o", "json"]),
+    );
+    assert.deepEqual(containers(merged), ["only=img:9"], "a JSON merge patch replaces the whole list");
+
+    const json = JSON.stringify([
+      { op: "test", path: "/spec/replicas", value: 1 },
+      { op: "replace", path: "/spec/replicas", value: 3 },
+      { op: "add", path: "/metadata/annotations", value: { note: "x" } },
+      { op: "remove", path: "/metadata/labels/added" },
+    ]);
+    const jp = JSON.parse(await c.kubectlOk(["patch", "-n", ns, "deploy", "p", "--type=json", "-p", json, "-o", "json"]));
+    assert.equal(jp.spec.replicas, 3);
+    assert.equal(jp.metadata.annotations.note, "x");
+    assert.equal(jp.metadata.labels.added, undefined);
+    const failedTest = await c.kubectl(["patch", "-n", ns, "deploy", "p", "--type=json", "-p", '[{"op":"test","path":"/spec/replicas","value":99}]']);
+    assert.equal(failedTest.code, 1);
+    assert.match(failedTest.stderr, /testing value \/spec\/replicas failed: test failed/);
+  });
+
+  test("patch: strategic merge on a custom resource is 415; merge patch works there", async () => {
+    const ns = await freshNamespace(c, "patch-cr");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: widget("w", { size: 1, tags: ["a"] }) });
+    const r = await c.kubectl(["patch", "-n", ns, "widget", "w", "--type=strategic", "-p", '{"spec":{"size":2}}']);
+    assert.equal(r.code, 1);
+    // kubectl wraps the server's 415 with the GVK (patch.go); the exact list of media types is checked in the report's
+    // pending list (the server adds apply-patch+cbor, which 1.32 only lists behind an alpha gate).
+    assert.match(
+      r.stderr,
+      /^error: application\/strategic-merge-patch\+json is not supported by acceptance\.flotilla\.dev\/v1, Kind=Widget: the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml/,
+    );
+    const ok = JSON.parse(await c.kubectlOk(["patch", "-n", ns, "widget", "w", "--type=merge", "-p", '{"spec":{"size":2,"tags":["b","c"]}}', "-o", "json"]));
+    assert.deepEqual(ok.spec, { size: 2, tags: ["b", "c"] });
+  });
+
+  test("edit through KUBE_EDITOR: a script that rewrites the file; an untouched file cancels the edit", async () => {
+    const ns = await freshNamespace(c, "edit");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("ed", { color: "red", keep: "1" }) });
+    const editor = await writeScript(c, `editor-${ns}.sh`, `sed -i 's/color: red/color: green/' "$1"`);
+    const r = await kubectlEnv(c, ["edit", "-n", ns, "cm", "ed"], { KUBE_EDITOR: editor });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "configmap/ed edited");
+    const got = await getJSON(ns, "cm", "ed");
+    assert.deepEqual(got.data, { color: "green", keep: "1" });
+    assert.ok(got.metadata.managedFields!.some((m) => m.manager === "kubectl-edit"));
+
+    const noop = await writeScript(c, `noop-${ns}.sh`, "true");
+    const r2 = await kubectlEnv(c, ["edit", "-n", ns, "cm", "ed"], { KUBE_EDITOR: noop });
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.match(r2.stderr, /Edit cancelled, no changes made\./);
+    assert.equal((await getJSON(ns, "cm", "ed")).metadata.resourceVersion, got.metadata.resourceVersion);
+  });
+
+  test("edit that the server rejects reopens the editor with the server's reasons and leaves the object unchanged", async () => {
+    const ns = await freshNamespace(c, "edit-bad");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: deployment("d") });
+    const seen = `${c.dir}/edit-rounds-${ns}.log`;
+    // The selector of a Deployment is immutable. kubectl reopens the editor with the errors as comments; the second
+    // round changes nothing more, so kubectl gives up.
+    const editor = await writeScript(c, `editor-${ns}.sh`, `cat "$1" >> ${seen}\nsed -i 's/^      app: d$/      app: other/' "$1"`);
+    const r = await kubectlEnv(c, ["edit", "-n", ns, "deploy", "d"], { KUBE_EDITOR: editor });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error: deployments\.apps "d" is invalid/);
+    assert.match(r.stderr, /Edit cancelled, no valid changes were saved/);
+    const { readFile } = await import("node:fs/promises");
+    const rounds = await readFile(seen, "utf8");
+    assert.match(rounds, /^# deployments\.apps "d" was not valid:$/m);
+    assert.match(rounds, /^# \* spec\.selector: Invalid value: \{"matchLabels":\{"app":"other"\}\}: field is immutable$/m);
+    const got = await getJSON(ns, "deploy", "d");
+    assert.deepEqual(got.spec!.selector, { matchLabels: { app: "d" } });
+  });
+
+  test("diff exits 0 when nothing would change and 1 with a unified diff when something would, client- and server-side", async () => {
+    const ns = await freshNamespace(c, "diff");
+    for (const mode of [[], ["--server-side"]]) {
+      const name = mode.length ? "df-ssa" : "df-csa";
+      const same = deployment(name, { replicas: 2 });
+      await c.kubectlOk(["apply", ...mode, "-n", ns, "-f", "-"], { input: same });
+      const none = await c.kubectl(["diff", ...mode, "-n", ns, "-f", "-"], { input: same });
+      assert.equal(none.code, 0, `diff ${mode.join(" ")}: ${none.stdout}${none.stderr}`);
+      assert.equal(none.stdout, "");
+      const changed = await c.kubectl(["diff", ...mode, "-n", ns, "-f", "-"], { input: deployment(name, { replicas: 4 }) });
+      assert.equal(changed.code, 1, `diff ${mode.join(" ")}: ${changed.stderr}`);
+      assert.match(changed.stdout, /^-  replicas: 2$/m);
+      assert.match(changed.stdout, /^\+  replicas: 4$/m);
+      // the dry-run result is the would-be object, whose generation moves with the spec change
+      assert.match(changed.stdout, /^-  generation: 1\n\+  generation: 2$/m);
+      const created = await c.kubectl(["diff", ...mode, "-n", ns, "-f", "-"], { input: configMap("new-one", { k: "v" }) });
+      assert.equal(created.code, 1);
+      assert.match(created.stdout, /^\+  name: new-one$/m);
+      assert.equal((await getJSON(ns, "deploy", name)).spec!.replicas, 2, "diff never writes");
+    }
+    assert.equal((await c.kubectl(["get", "-n", ns, "cm", "new-one"])).code, 1);
+  });
+
+  test("--dry-run=server: create, apply (both kinds) and delete change nothing", async () => {
+    const ns = await freshNamespace(c, "dry");
+    const created = await c.kubectlOk(["create", "--dry-run=server", "-n", ns, "-f", "-", "-o", "json"], { input: configMap("ghost", { a: "1" }) });
+    const ghost = JSON.parse(created);
+    assert.equal(ghost.metadata.name, "ghost");
+    assert.ok(ghost.metadata.uid, "the would-be object is returned as the server would store it");
+    assert.equal((await c.kubectl(["get", "-n", ns, "cm", "ghost"])).code, 1);
+
+    await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: configMap("real", { a: "1" }) });
+    const before = await getJSON(ns, "cm", "real");
+    const out = await c.kubectlOk(["apply", "--dry-run=server", "-n", ns, "-f", "-"], { input: configMap("real", { a: "2" }) });
+    assert.equal(out.trim(), "configmap/real configured (server dry run)");
+    const ssa = await c.kubectlOk(["apply", "--server-side", "--dry-run=server", "-n", ns, "-f", "-", "-o", "json"], { input: configMap("real", { a: "3" }) });
+    assert.equal(JSON.parse(ssa).data.a, "3");
+    const del = await c.kubectlOk(["delete", "--dry-run=server", "-n", ns, "cm", "real"]);
+    assert.equal(del.trim(), 'configmap "real" deleted (server dry run)');
+    const after = await getJSON(ns, "cm", "real");
+    assert.deepEqual(after.data, { a: "1" });
+    assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+  });
+
+  test("replace with a stale resourceVersion is a Conflict with upstream's message", async () => {
+    const ns = await freshNamespace(c, "replace");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("stale", { v: "1" }) });
+    const snapshot = JSON.parse(await c.kubectlOk(["get", "-n", ns, "cm", "stale", "-o", "json"]));
+    await c.kubectlOk(["patch", "-n", ns, "cm", "stale", "--type=merge", "-p", '{"data":{"v":"2"}}']);
+    snapshot.data.v = "3";
+    const r = await c.kubectl(["replace", "-n", ns, "-f", "-"], { input: JSON.stringify(snapshot) });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again',
+    );
+    assert.equal((await getJSON(ns, "cm", "stale")).data!.v, "2");
+    // With the current resourceVersion the same replace goes through.
+    snapshot.metadata.resourceVersion = (await getJSON(ns, "cm", "stale")).metadata.resourceVersion;
+    assert.equal((await c.kubectlOk(["replace", "-n", ns, "-f", "-"], { input: JSON.stringify(snapshot) })).trim(), "configmap/stale replaced");
+    assert.equal((await getJSON(ns, "cm", "stale")).data!.v, "3");
+  });
+});

@@ -29,6 +29,8 @@ function atomic(items: SchemaNode = untyped): ListNode {
 interface MergeListOptions {
   /** SSA's `x-kubernetes-list-map-keys` when they are more than the SMP merge key. */
   ssaKeys?: string[];
+  /** Defaults of SSA key fields that items may omit. */
+  keyDefaults?: Record<string, string>;
   /** SSA treats the list as atomic although SMP merges it. */
   ssaAtomic?: boolean;
   /** SMP strategy `merge,retainKeys`: items are structs whose unset fields a patch may clear. */
@@ -39,7 +41,9 @@ interface MergeListOptions {
 function mergeByKey(mergeKey: string, items: SchemaNode, options: MergeListOptions = {}): ListNode {
   const patchStrategy = options.retainKeys ? "merge,retainKeys" : "merge";
   if (options.ssaAtomic) return { type: "list", items, listType: "atomic", patchStrategy, patchMergeKey: mergeKey };
-  return { type: "list", items, listType: "map", keys: options.ssaKeys ?? [mergeKey], patchStrategy, patchMergeKey: mergeKey };
+  const list: ListNode = { type: "list", items, listType: "map", keys: options.ssaKeys ?? [mergeKey], patchStrategy, patchMergeKey: mergeKey };
+  if (options.keyDefaults) list.keyDefaults = options.keyDefaults;
+  return list;
 }
 
 /** An SSA map list that SMP replaces (no patch strategy tag). */
@@ -81,7 +85,7 @@ const envVar = struct({
 const container = struct({
   command: scalars,
   args: scalars,
-  ports: mergeByKey("containerPort", untyped, { ssaKeys: ["containerPort", "protocol"] }),
+  ports: mergeByKey("containerPort", untyped, { ssaKeys: ["containerPort", "protocol"], keyDefaults: { protocol: "TCP" } }),
   envFrom: atomic(),
   env: mergeByKey("name", envVar),
   resources: struct({ limits: stringMap, requests: stringMap, claims: ssaMapList(["name"]) }),
@@ -144,7 +148,7 @@ const persistentVolumeClaim = kind({
 
 const service = kind({
   spec: struct({
-    ports: mergeByKey("port", untyped, { ssaKeys: ["port", "protocol"] }),
+    ports: mergeByKey("port", untyped, { ssaKeys: ["port", "protocol"], keyDefaults: { protocol: "TCP" } }),
     selector: atomicStringMap,
     clusterIPs: scalars,
     externalIPs: scalars,

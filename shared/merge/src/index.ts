@@ -8,4 +8,4 @@ export { PatchError, type PatchErrorCause, type PatchErrorReason } from "./error
 export { builtinSchema, builtinKinds, objectMetaSchema } from "./builtin.js";
 export { strategicMergePatch } from "./smp.js";
 export { jsonMergePatch, applyJsonPatch, maxJsonPatchOperations } from "./jsonpatch.js";
-// Server-side apply lives in ./ssa/index.js (written alongside); re-export it here once it exists.
+export * from "./ssa/index.js";

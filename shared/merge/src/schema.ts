@@ -28,6 +28,8 @@ export interface ListNode {
   listType: "atomic" | "set" | "map";
   /** `x-kubernetes-list-map-keys` when listType is "map". */
   keys?: string[];
+  /** Defaults of key fields that items may omit (container and Service ports omit `protocol`, which means TCP). */
+  keyDefaults?: Record<string, string | number | boolean>;
   /** SMP `patchStrategy` ("merge", "replace", or "merge,retainKeys"); absent means replace. */
   patchStrategy?: string;
   /** SMP `patchMergeKey`; for lists of scalars with strategy merge there is none. */

@@ -71,7 +71,7 @@ export class TypedValueError extends Error {
  * container ports. Taken from `keyDefaults` on the list node or `default` on the key field's node.
  */
 function keyDefault(list: ListNode, key: string): JsonValue | undefined {
-  const fromList = (list as ListNode & { keyDefaults?: Record<string, JsonValue> }).keyDefaults;
+  const fromList = list.keyDefaults;
   if (fromList && hasOwn(fromList, key)) return fromList[key];
   const items = list.items;
   if (items.type === "map" && items.fields && hasOwn(items.fields, key)) {

@@ -92,6 +92,10 @@ const eventsV1View: ResourceType["view"] = {
 
 const DEFS: Def[] = [
   { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false, shortNames: ["ns"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], status: true, nameRule: "label", fieldLabels: { "status.phase": (o) => at(o, "status", "phase") }, extraSubresources: [{ name: "finalize", kind: "Namespace", verbs: ["update"] }] },
+  { group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false, shortNames: ["no"], status: true, fieldLabels: { "spec.unschedulable": (o) => at(o, "spec", "unschedulable") ?? "false" } },
+  { group: "", version: "v1", kind: "PersistentVolume", plural: "persistentvolumes", namespaced: false, shortNames: ["pv"], status: true },
+  { group: "", version: "v1", kind: "ResourceQuota", plural: "resourcequotas", namespaced: true, shortNames: ["quota"], status: true },
+  { group: "", version: "v1", kind: "LimitRange", plural: "limitranges", namespaced: true, shortNames: ["limits"] },
   { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"] },
   { group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true, fieldLabels: { type: (o) => at(o, "type") } },
   { group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", namespaced: true, shortNames: ["sa"] },

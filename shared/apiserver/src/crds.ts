@@ -4,7 +4,6 @@
  * objects before letting the CRD go (the customresourcecleanup finalizer).
  */
 import type { Core } from "./core.js";
-import { type FieldError, type StatusCause, fieldInvalid, fieldRequired, fieldNotSupported } from "./errors.js";
 import { type CrdVersion, type KubeObject, type PrinterColumnDef, type ResourceType, type TypeHooks, compareKubeVersions } from "./registry.js";
 import type { Store, StoreEvent } from "./store.js";
 import { type Printer, crdPrinter } from "./table.js";
@@ -35,22 +34,9 @@ export function crdVersionPrinter(type: ResourceType, version: string): Printer 
   return p;
 }
 
-function defaultNames(spec: Obj): void {
-  const n = spec.names;
-  if (!isObject(n)) return;
-  const names = n as Obj;
-  if (names.kind && !names.listKind) names.listKind = `${names.kind}List`;
-  if (names.kind && !names.singular) names.singular = String(names.kind).toLowerCase();
-}
-
-function defaultCrdSpec(o: KubeObject): void {
-  const spec = (isObject(o.spec) ? o.spec : (o.spec = {})) as Obj;
-  defaultNames(spec);
-  if (!isObject(spec.conversion)) spec.conversion = { strategy: "None" };
-  for (const v of (spec.versions ?? []) as Obj[]) {
-    if (!isObject(v)) continue;
-    for (const c of (v.additionalPrinterColumns ?? []) as Obj[]) if (isObject(c) && c.priority === undefined) (c as Obj).priority = 0;
-  }
+function defaultCrdSpec(core: Core, o: KubeObject): void {
+  const d = core.crd.defaultCustomResourceDefinition(o) as KubeObject;
+  o.spec = d.spec;
 }
 
 function crdStatus(o: KubeObject, old: KubeObject | undefined): Obj {
@@ -70,55 +56,18 @@ function crdStatus(o: KubeObject, old: KubeObject | undefined): Obj {
   return { acceptedNames: deepClone(spec.names ?? {}), conditions, storedVersions: stored };
 }
 
-const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Structural checks kube-apiserver makes that the schema module may not (names, versions, scope). */
-function basicCrdChecks(o: KubeObject, old: KubeObject | undefined): FieldError[] {
-  const errs: FieldError[] = [];
-  const spec = (o.spec ?? {}) as Obj;
-  const names = (spec.names ?? {}) as Obj;
-  if (!spec.group) errs.push(fieldRequired("spec.group"));
-  if (!names.plural) errs.push(fieldRequired("spec.names.plural"));
-  else if (!NAME_RE.test(names.plural)) errs.push(fieldInvalid("spec.names.plural", names.plural, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"));
-  if (!names.kind) errs.push(fieldRequired("spec.names.kind"));
-  if (spec.group && names.plural && o.metadata?.name !== `${names.plural}.${spec.group}`)
-    errs.push(fieldInvalid("metadata.name", o.metadata?.name ?? "", "must be spec.names.plural+\".\"+spec.group"));
-  if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") errs.push(fieldNotSupported("spec.scope", spec.scope ?? "", ["Cluster", "Namespaced"]));
-  const versions = (spec.versions ?? []) as Obj[];
-  if (!Array.isArray(spec.versions) || versions.length === 0) errs.push(fieldInvalid("spec.versions", spec.versions ?? null, "must have exactly one version marked as storage version"));
-  else {
-    const storage = versions.filter((v) => v.storage === true);
-    if (storage.length !== 1) errs.push(fieldInvalid("spec.versions", versions.map((v) => v.name), "must have exactly one version marked as storage version"));
-    if (!versions.some((v) => v.served)) errs.push(fieldInvalid("spec.versions", versions.map((v) => v.name), "must have at least one version marked as served"));
-    versions.forEach((v, i) => {
-      if (!v.name) errs.push(fieldRequired(`spec.versions[${i}].name`));
-    });
-  }
-  if (old) {
-    const os = (old.spec ?? {}) as Obj;
-    if (os.group !== spec.group) errs.push(fieldInvalid("spec.group", spec.group, "field is immutable"));
-    if (os.names?.plural !== names.plural) errs.push(fieldInvalid("status.storedVersions", names.plural, "field is immutable"));
-  }
-  return errs;
-}
-
 /** Hooks for the CustomResourceDefinition type itself. */
 export function crdHooks(core: () => Core): TypeHooks {
   return {
     prepareForCreate(o) {
-      defaultCrdSpec(o);
+      defaultCrdSpec(core(), o);
       o.status = crdStatus(o, undefined);
     },
     prepareForUpdate(o, old) {
-      defaultCrdSpec(o);
+      defaultCrdSpec(core(), o);
       o.status = crdStatus(o, old);
     },
-    validate(o, old) {
-      const c = core().crd;
-      // The schema module validates CRDs fully when present; the basic checks stand in until it does.
-      if (c.provided.includes("validateCustomResourceDefinition")) return c.validateCustomResourceDefinition(o, old);
-      return basicCrdChecks(o, old);
-    },
+    validate: (o, old) => core().crd.validateCustomResourceDefinition(o, old),
   };
 }
 

@@ -47,7 +47,7 @@ import { Registry, type KubeObject, type ResourceType, groupVersion } from "./re
 import { Store, objectKey } from "./store.js";
 import { Core } from "./core.js";
 import { merge } from "./merge.js";
-import { loadCrdSupport, type OpenAPIResource } from "./schemas.js";
+import { crdSupport as crd, type OpenAPIResource } from "./schemas.js";
 import { builtinResourceTypes, INITIAL_NAMESPACES } from "./builtins.js";
 import { Discovery, SERVER_VERSION } from "./discovery.js";
 import { crdHooks, crdVersionPrinter } from "./crds.js";
@@ -63,6 +63,7 @@ import { buildFilter, getEntry, getObject, listObjects } from "./handlers/read.j
 import { deleteCollection, deleteObject, parseDeleteOptions } from "./handlers/delete.js";
 import type { FieldValidation, Result, Scope, Verb, WriteOptions } from "./handlers/types.js";
 import { hasPollutingKey, rfc3339 } from "./util.js";
+import { decodeKubernetesProtobuf, ProtobufDecodeError } from "./protobuf/decode.js";
 
 export interface ApiServerOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -111,9 +112,11 @@ export interface ApiServer {
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
+const PROTOBUF = "application/vnd.kubernetes.protobuf";
+/** Media types accepted for create/update/delete bodies (YAML as kube-apiserver also takes it). */
+const BODY_TYPES = ["application/json", "application/yaml", PROTOBUF];
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
-  const crd = await loadCrdSupport();
   const registry = new Registry();
   const store = new Store({ historySize: options.watchHistorySize });
   const core = new Core(registry, store, merge, crd);
@@ -355,7 +358,7 @@ class HttpFrontend {
     };
   }
 
-  private async readBody(req: IncomingMessage): Promise<string> {
+  private async readBody(req: IncomingMessage): Promise<Buffer> {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > this.maxBody) {
       req.resume();
@@ -371,10 +374,19 @@ class HttpFrontend {
       }
       chunks.push(chunk as Buffer);
     }
-    return Buffer.concat(chunks).toString("utf8");
+    return Buffer.concat(chunks);
   }
 
-  private parseBody(raw: string, mediaType: string, accepted: string[]): unknown {
+  private parseBody(body: Buffer, mediaType: string, accepted: string[]): unknown {
+    if (mediaType === PROTOBUF && accepted.includes(PROTOBUF)) {
+      try {
+        return decodeKubernetesProtobuf(body);
+      } catch (e) {
+        if (e instanceof ProtobufDecodeError) throw badRequest(`failed to decode protobuf body: ${e.message}`);
+        throw e;
+      }
+    }
+    const raw = body.toString("utf8");
     let v: unknown;
     if (mediaType === "application/apply-patch+yaml" || mediaType === "application/yaml") {
       try {
@@ -438,12 +450,12 @@ class HttpFrontend {
       case "watch":
         return this.serveWatch(res, scope, q, fmt);
       case "create": {
-        const body = this.parseBody(await this.readBody(req), mediaType, ["application/json"]);
+        const body = this.parseBody(await this.readBody(req), mediaType, BODY_TYPES);
         const r = createObject(this.core, scope, body, this.writeOptions(req, q, "CreateOptions"));
         return this.sendResult(res, r, fmt, scope);
       }
       case "update": {
-        const body = this.parseBody(await this.readBody(req), mediaType, ["application/json"]);
+        const body = this.parseBody(await this.readBody(req), mediaType, BODY_TYPES);
         const r = updateObject(this.core, scope, body, this.writeOptions(req, q, "UpdateOptions"));
         return this.sendResult(res, r, fmt, scope);
       }
@@ -460,13 +472,13 @@ class HttpFrontend {
       }
       case "delete": {
         const raw = await this.readBody(req);
-        const body = raw.trim() ? this.parseBody(raw, "application/json", ["application/json"]) : undefined;
+        const body = raw.length ? this.parseBody(raw, mediaType, BODY_TYPES) : undefined;
         const r = deleteObject(this.core, scope, parseDeleteOptions(q, body));
         return this.sendResult(res, r, fmt, scope);
       }
       case "deletecollection": {
         const raw = await this.readBody(req);
-        const body = raw.trim() ? this.parseBody(raw, "application/json", ["application/json"]) : undefined;
+        const body = raw.length ? this.parseBody(raw, mediaType, BODY_TYPES) : undefined;
         const r = deleteCollection(this.core, scope, q, parseDeleteOptions(q, body));
         return this.sendResult(res, r, { kind: "json" }, scope);
       }
@@ -600,7 +612,6 @@ class HttpFrontend {
           verbs: t.verbs,
           openAPIV3Schema: cv?.openAPIV3Schema,
           builtin: t.builtin,
-          listKind: t.listKind,
           subresources,
         });
       }

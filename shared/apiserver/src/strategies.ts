@@ -18,6 +18,17 @@ function setDefault(o: Obj, k: string, v: unknown): void {
   if (o[k] === undefined || o[k] === null) o[k] = v;
 }
 
+/** Defaults an update strategy object whose `type` may be missing (kubectl create sends `strategy: {}`). */
+function defaultStrategy(sp: Obj, field: string, type: string, rolling: Record<string, unknown>): void {
+  if (!isObject(sp[field])) sp[field] = {};
+  const st = sp[field] as Obj;
+  if (!st.type) st.type = type;
+  if (st.type === "RollingUpdate") {
+    if (!isObject(st.rollingUpdate)) st.rollingUpdate = {};
+    for (const [k, v] of Object.entries(rolling)) setDefault(st.rollingUpdate, k, v);
+  }
+}
+
 function defaultContainer(c: Obj): void {
   setDefault(c, "terminationMessagePath", "/dev/termination-log");
   setDefault(c, "terminationMessagePolicy", "File");
@@ -84,8 +95,7 @@ const deployment: TypeHooks = {
     setDefault(sp, "replicas", 1);
     setDefault(sp, "revisionHistoryLimit", 10);
     setDefault(sp, "progressDeadlineSeconds", 600);
-    setDefault(sp, "strategy", { type: "RollingUpdate" });
-    if (sp.strategy.type === "RollingUpdate") setDefault(sp.strategy, "rollingUpdate", { maxUnavailable: "25%", maxSurge: "25%" });
+    defaultStrategy(sp, "strategy", "RollingUpdate", { maxUnavailable: "25%", maxSurge: "25%" });
     defaultTemplate(sp);
     o.status = {};
   },
@@ -94,8 +104,7 @@ const deployment: TypeHooks = {
     setDefault(sp, "replicas", 1);
     setDefault(sp, "revisionHistoryLimit", 10);
     setDefault(sp, "progressDeadlineSeconds", 600);
-    setDefault(sp, "strategy", { type: "RollingUpdate" });
-    if (sp.strategy.type === "RollingUpdate") setDefault(sp.strategy, "rollingUpdate", { maxUnavailable: "25%", maxSurge: "25%" });
+    defaultStrategy(sp, "strategy", "RollingUpdate", { maxUnavailable: "25%", maxSurge: "25%" });
     defaultTemplate(sp);
   },
   validate: (o, old) => [...validateSelector(o, old), ...validateTemplate(o)],
@@ -120,8 +129,7 @@ function defaultStatefulSet(o: KubeObject): void {
   const sp = spec(o);
   setDefault(sp, "replicas", 1);
   setDefault(sp, "podManagementPolicy", "OrderedReady");
-  setDefault(sp, "updateStrategy", { type: "RollingUpdate" });
-  if (sp.updateStrategy.type === "RollingUpdate") setDefault(sp.updateStrategy, "rollingUpdate", { partition: 0 });
+  defaultStrategy(sp, "updateStrategy", "RollingUpdate", { partition: 0 });
   setDefault(sp, "revisionHistoryLimit", 10);
   setDefault(sp, "persistentVolumeClaimRetentionPolicy", { whenDeleted: "Retain", whenScaled: "Retain" });
   defaultTemplate(sp);
@@ -158,8 +166,7 @@ const statefulSet: TypeHooks = {
 
 function defaultDaemonSet(o: KubeObject): void {
   const sp = spec(o);
-  setDefault(sp, "updateStrategy", { type: "RollingUpdate" });
-  if (sp.updateStrategy.type === "RollingUpdate") setDefault(sp.updateStrategy, "rollingUpdate", { maxUnavailable: 1, maxSurge: 0 });
+  defaultStrategy(sp, "updateStrategy", "RollingUpdate", { maxUnavailable: 1, maxSurge: 0 });
   setDefault(sp, "revisionHistoryLimit", 10);
   defaultTemplate(sp);
 }

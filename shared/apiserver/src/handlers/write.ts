@@ -276,7 +276,7 @@ export function finishUpdate(
       const g = type.generation;
       const changed =
         g === "all" ? contentChanged(o, old, []) : g === "all-but-status" ? contentChanged(o, old, ["status"]) : fieldsChanged(o, old, g.fields);
-      m.generation = changed ? oldMeta.generation + 1 : oldMeta.generation;
+      meta(o).generation = changed ? oldMeta.generation + 1 : oldMeta.generation;
     }
   }
 

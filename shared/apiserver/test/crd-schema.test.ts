@@ -201,3 +201,11 @@ test("int-or-string and nullable fields", () => {
     'spec.port: Invalid value: "boolean": spec.port in body must be of type integer,string: "boolean"',
   ]);
 });
+
+test("a pattern that cannot be compiled is reported as a schema warning, not thrown", () => {
+  const c = compileVersionSchema({ type: "object", properties: { spec: { type: "object", properties: { name: { type: "string", pattern: "([a-z" } } } } });
+  assert.equal(c.schemaWarnings.length, 1);
+  assert.match(c.schemaWarnings[0]!, /^pattern '\(\[a-z' is not checked/);
+  assert.deepEqual(c.validate({ spec: { name: "anything" } }), []);
+  assert.deepEqual(compileVersionSchema(fluxSchema("helmreleases")).schemaWarnings, []);
+});

@@ -183,3 +183,10 @@ test("conversion strategy must be None or Webhook, and Webhook needs its configu
   const webhook = crdWith(simpleSchema, (c) => (c.spec.conversion = { strategy: "Webhook" }));
   assert.deepEqual(messages(webhook), ["spec.conversion.webhook: Required value: required when strategy is set to Webhook"]);
 });
+
+test("patterns must compile", () => {
+  const crd = crdWith({ type: "object", properties: { spec: { type: "object", properties: { name: { type: "string", pattern: "([a-z" } } } } });
+  const got = messages(crd);
+  assert.equal(got.length, 1, got.join("\n"));
+  assert.match(got[0]!, /^spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[name\]\.pattern: Invalid value: "\(\[a-z": must be a valid regular expression, but isn't: /);
+});

@@ -67,11 +67,13 @@ export interface CompiledSchema {
   validate(obj: object, oldObj?: object): Cause[];
   unenforcedRules: UnenforcedRule[];
   enforcedRules: EnforcedRule[];
+  /** Parts of the OpenAPI schema this server cannot check (untranslatable patterns); empty for Flux. */
+  schemaWarnings: string[];
 }
 
 export function compileVersionSchema(openAPIV3Schema: object): CompiledSchema {
   const schema = openAPIV3Schema as JSONSchemaProps;
-  const validateFn = compileAjv(schema);
+  const { fn: validateFn, warnings } = compileAjv(schema);
   const rules = new RuleCompiler();
   const celTree = rules.compileTree(schema, "", true);
   return {
@@ -101,6 +103,7 @@ export function compileVersionSchema(openAPIV3Schema: object): CompiledSchema {
     },
     unenforcedRules: rules.unenforced,
     enforcedRules: rules.enforced,
+    schemaWarnings: warnings,
   };
 }
 
@@ -116,26 +119,54 @@ interface Located {
 // ---------------------------------------------------------------------------------------------------------
 // ajv
 
-const ajv = new Ajv({
-  allErrors: true,
-  verbose: true,
-  strict: false,
-  logger: false,
-  validateFormats: true,
-  code: { regExp: Object.assign((p: string) => re2ToJs(p), { code: "re2ToJs" }) },
-});
-for (const name of ["date-time", "datetime", "date", "duration", "uri", "email", "hostname", "ipv4", "ipv6", "cidr", "mac", "uuid", "uuid3", "uuid4", "uuid5", "byte", "password", "bsonobjectid", "hexcolor", "rgbcolor"]) {
-  ajv.addFormat(name, { type: "string", validate: stringFormat(name)! });
+/** Patterns that could not be translated while compiling the current schema (ajv compiles synchronously). */
+let untranslatablePatterns: string[] = [];
+
+function regExpEngine(pattern: string): RegExp {
+  try {
+    return re2ToJs(pattern);
+  } catch (err) {
+    // CRD validation rejects patterns that do not compile; this only covers RE2 syntax without a JS equivalent.
+    untranslatablePatterns.push(`pattern '${pattern}' is not checked: ${(err as Error).message}`);
+    return /(?:)/;
+  }
 }
 
-const compiledCache = new WeakMap<object, ValidateFunction>();
+const FORMATS = ["date-time", "datetime", "date", "duration", "uri", "email", "hostname", "ipv4", "ipv6", "cidr", "mac", "uuid", "uuid3", "uuid4", "uuid5", "byte", "password", "bsonobjectid", "hexcolor", "rgbcolor"];
 
-function compileAjv(schema: JSONSchemaProps): ValidateFunction {
-  const cached = compiledCache.get(schema);
-  if (cached) return cached;
-  const fn = ajv.compile(toAjvSchema(schema));
-  compiledCache.set(schema, fn);
-  return fn;
+/**
+ * One ajv instance per compiled schema: ajv's code scope keeps every schema it compiled (verbose mode
+ * references them from the generated code), so a shared instance would grow with each CRD update.
+ */
+function newAjv(): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    logger: false,
+    validateFormats: true,
+    code: { regExp: Object.assign(regExpEngine, { code: "re2ToJs" }) },
+  });
+  for (const name of FORMATS) ajv.addFormat(name, { type: "string", validate: stringFormat(name)! });
+  return ajv;
+}
+
+/**
+ * The ajv validator for a schema, plus what it cannot check. A schema ajv refuses (which CRD validation should
+ * have caught) yields a validator that accepts everything, reported in the warnings rather than thrown, so a
+ * stored CRD can never break the server.
+ */
+function compileAjv(schema: JSONSchemaProps): { fn: ValidateFunction; warnings: string[] } {
+  untranslatablePatterns = [];
+  try {
+    const fn = newAjv().compile(toAjvSchema(schema));
+    return { fn, warnings: untranslatablePatterns };
+  } catch (err) {
+    const accept = (() => true) as unknown as ValidateFunction;
+    return { fn: accept, warnings: [...untranslatablePatterns, `OpenAPI validation disabled: ${(err as Error).message}`] };
+  } finally {
+    untranslatablePatterns = [];
+  }
 }
 
 /** Keeps what validates (not descriptions, defaults or extensions) and spells it the way ajv expects. */
@@ -150,6 +181,7 @@ function toAjvSchema(s: JSONSchemaProps): Record<string, unknown> {
     if (s[k] !== undefined) out[k] = s[k];
   }
   if (s.enum && s.nullable && !s.enum.includes(null)) out.enum = [...s.enum, null];
+  if (Array.isArray(out.enum) && out.enum.length === 0) delete out.enum;
   if (s.maximum !== undefined) {
     if (s.exclusiveMaximum) out.exclusiveMaximum = s.maximum;
     else out.maximum = s.maximum;

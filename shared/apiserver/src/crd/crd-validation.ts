@@ -5,6 +5,7 @@
  * as the server validates what it will store.
  */
 import { forbidden, invalid, notSupported, required, type Cause } from "./causes.js";
+import { re2ToJs } from "./cel.js";
 import { deepCopy, deepEqual, isObject, type JSONObject, type JSONSchemaProps } from "./schema-types.js";
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -287,6 +288,13 @@ function generalRestrictions(s: JSONSchemaProps, path: string, errs: Cause[]): v
     errs.push(forbidden(`${path}.additionalProperties`, "additionalProperties and properties are mutual exclusive"));
   }
   if (Array.isArray(s.items)) errs.push(forbidden(`${path}.items`, "items must be a schema object and not an array"));
+  if (typeof s.pattern === "string") {
+    try {
+      re2ToJs(s.pattern);
+    } catch (err) {
+      errs.push(invalid(`${path}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${(err as Error).message}`));
+    }
+  }
   if (s.type === "null") errs.push(forbidden(`${path}.type`, "type cannot be set to null, use nullable as an alternative"));
   else if (s.type !== undefined && !OPENAPI_TYPES.includes(s.type)) errs.push(notSupported(`${path}.type`, s.type, OPENAPI_TYPES));
   if (s["x-kubernetes-preserve-unknown-fields"] === false) {

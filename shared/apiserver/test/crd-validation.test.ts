@@ -158,30 +158,48 @@ test("printer columns need a name, a known type and a jsonPath starting with a d
   ]);
 });
 
-test("update: scope is immutable, stored versions must stay in spec.versions", () => {
-  const old = crdWith(simpleSchema, (c) => {
-    c.spec.versions = [
-      { name: "v1beta1", served: true, storage: false, schema: { openAPIV3Schema: simpleSchema } },
-      { name: "v1", served: true, storage: true, schema: { openAPIV3Schema: simpleSchema } },
-    ];
-    c.status = { storedVersions: ["v1beta1", "v1"] };
-  });
-  const scopeChanged = crdWith(simpleSchema, (c) => {
+test("update: group and plural are immutable; scope and kind once established; stored versions stay served", () => {
+  const established = { conditions: [{ type: "Established", status: "True" }], storedVersions: ["v1"] };
+  const old = crdWith(simpleSchema, (c) => (c.status = established));
+  const changed = crdWith(simpleSchema, (c) => {
     c.spec.scope = "Cluster";
-    c.status = { storedVersions: ["v1"] };
+    c.spec.names.kind = "Gizmo";
+    c.status = established;
   });
-  assert.deepEqual(messages(scopeChanged, old), ['spec.scope: Invalid value: "Cluster": field is immutable']);
+  assert.deepEqual(messages(changed, old), ['spec.scope: Invalid value: "Cluster": field is immutable', 'spec.names.kind: Invalid value: "Gizmo": field is immutable']);
+  const notYetEstablished = crdWith(simpleSchema, (c) => (c.status = { storedVersions: ["v1"] }));
+  assert.deepEqual(messages(changed, notYetEstablished), []);
+
+  const regrouped = crdWith(simpleSchema, (c) => {
+    c.metadata.name = "widgets.example.org";
+    c.spec.group = "example.org";
+  });
+  assert.deepEqual(messages(regrouped, old), ['spec.group: Invalid value: "example.org": field is immutable']);
 
   // The server carries storedVersions forward; dropping v1beta1 from spec.versions is then refused.
   const dropped = crdWith(simpleSchema, (c) => (c.status = { storedVersions: ["v1beta1", "v1"] }));
-  assert.deepEqual(messages(dropped, old), ['status.storedVersions[0]: Invalid value: "v1beta1": must appear in spec.versions']);
+  assert.deepEqual(messages(dropped, old), [
+    'status.storedVersions[0]: Invalid value: "v1beta1": missing from spec.versions; v1beta1 was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in v1beta1 and removes v1beta1 from status.storedVersions',
+  ]);
+});
+
+test("deprecationWarning only on deprecated versions", () => {
+  const crd = crdWith(simpleSchema, (c) => (c.spec.versions[0].deprecationWarning = "use v2"));
+  assert.deepEqual(messages(crd), ['spec.versions[0].deprecationWarning: Invalid value: "use v2": can only be set for deprecated versions']);
 });
 
 test("conversion strategy must be None or Webhook, and Webhook needs its configuration", () => {
   const bad = crdWith(simpleSchema, (c) => (c.spec.conversion = { strategy: "Magic" }));
   assert.deepEqual(messages(bad), ['spec.conversion.strategy: Unsupported value: "Magic": supported values: "None", "Webhook"']);
   const webhook = crdWith(simpleSchema, (c) => (c.spec.conversion = { strategy: "Webhook" }));
-  assert.deepEqual(messages(webhook), ["spec.conversion.webhook: Required value: required when strategy is set to Webhook"]);
+  assert.deepEqual(messages(webhook), [
+    "spec.conversion.webhookClientConfig: Required value: required when strategy is set to Webhook",
+    "spec.conversion.conversionReviewVersions: Required value",
+  ]);
+  const ok = crdWith(simpleSchema, (c) => {
+    c.spec.conversion = { strategy: "Webhook", webhook: { clientConfig: { service: { name: "conv", namespace: "default" } }, conversionReviewVersions: ["v1"] } };
+  });
+  assert.deepEqual(messages(ok), []);
 });
 
 test("patterns must compile", () => {

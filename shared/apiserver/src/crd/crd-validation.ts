@@ -122,13 +122,28 @@ export function validateCustomResourceDefinition(crdIn: object, oldIn?: object):
   // update
   if (old) {
     const oldSpec = isObject(old.spec) ? old.spec : {};
-    if (oldSpec.scope !== undefined && spec.scope !== oldSpec.scope) errs.push(invalid("spec.scope", spec.scope, "field is immutable"));
+    const oldNames = isObject(oldSpec.names) ? oldSpec.names : {};
+    const immutable = (path: string, now: unknown, before: unknown) => {
+      if (!deepEqual(now, before)) errs.push(invalid(path, now, "field is immutable"));
+    };
+    // Scope and kind shape storage once the CRD is established; group and plural make up its name.
+    if (isEstablished(old)) {
+      immutable("spec.scope", spec.scope, oldSpec.scope);
+      immutable("spec.names.kind", names.kind, oldNames.kind);
+    }
+    immutable("spec.group", spec.group, oldSpec.group);
+    immutable("spec.names.plural", names.plural, oldNames.plural);
   }
 
   // status.storedVersions
   const status = isObject(crd.status) ? crd.status : {};
   errs.push(...validateStoredVersions(Array.isArray(status.storedVersions) ? status.storedVersions.map(str) : [], versions));
   return errs;
+}
+
+function isEstablished(crd: JSONObject): boolean {
+  const conditions = isObject(crd.status) && Array.isArray(crd.status.conditions) ? crd.status.conditions : [];
+  return conditions.some((c) => isObject(c) && c.type === "Established" && c.status === "True");
 }
 
 function validateNames(names: JSONObject, path: string): Cause[] {
@@ -154,6 +169,7 @@ function validateNames(names: JSONObject, path: string): Cause[] {
   return errs;
 }
 
+/** Upstream validates the internal type, so paths use its names (webhookClientConfig, conversionReviewVersions). */
 function validateConversion(conv: JSONObject): Cause[] {
   const errs: Cause[] = [];
   const strategy = conv.strategy;
@@ -161,19 +177,26 @@ function validateConversion(conv: JSONObject): Cause[] {
     errs.push(notSupported("spec.conversion.strategy", strategy, ["None", "Webhook"]));
     return errs;
   }
+  const webhook = isObject(conv.webhook) ? conv.webhook : undefined;
+  const clientConfig = webhook && isObject(webhook.clientConfig) ? webhook.clientConfig : undefined;
+  const reviewVersions = webhook && Array.isArray(webhook.conversionReviewVersions) ? webhook.conversionReviewVersions.map(str) : [];
   if (strategy === "Webhook") {
-    if (!isObject(conv.webhook)) errs.push(required("spec.conversion.webhook", "required when strategy is set to Webhook"));
+    if (!clientConfig) errs.push(required("spec.conversion.webhookClientConfig", "required when strategy is set to Webhook"));
+    else if (!clientConfig.url === !clientConfig.service) errs.push(required("spec.conversion.webhookClientConfig", "exactly one of url or service is required"));
+    const rp = "spec.conversion.conversionReviewVersions";
+    if (reviewVersions.length === 0) errs.push(required(rp));
     else {
-      const cc = conv.webhook.clientConfig;
-      if (!isObject(cc)) errs.push(required("spec.conversion.webhook.clientConfig", "required when strategy is set to Webhook"));
-      else if (!cc.url === !cc.service) errs.push(required("spec.conversion.webhook.clientConfig", "exactly one of url or service is required"));
-      const reviewVersions = conv.webhook.conversionReviewVersions;
-      if (!Array.isArray(reviewVersions) || reviewVersions.length === 0) {
-        errs.push(required("spec.conversion.webhook.conversionReviewVersions", "must include at least one of v1, v1beta1"));
-      }
+      const seen = new Set<string>();
+      reviewVersions.forEach((v, i) => {
+        if (seen.has(v)) errs.push(invalid(`${rp}[${i}]`, v, "duplicate version"));
+        seen.add(v);
+        for (const e of isDNS1035Label(v)) errs.push(invalid(`${rp}[${i}]`, v, e));
+      });
+      if (!reviewVersions.some((v) => v === "v1" || v === "v1beta1")) errs.push(invalid(rp, reviewVersions, "must include at least one of v1, v1beta1"));
     }
-  } else if (conv.webhook !== undefined && conv.webhook !== null) {
-    errs.push(forbidden("spec.conversion.webhook", "should not be set when strategy is not set to Webhook"));
+  } else {
+    if (clientConfig) errs.push(forbidden("spec.conversion.webhookClientConfig", "should not be set when strategy is not set to Webhook"));
+    if (reviewVersions.length) errs.push(forbidden("spec.conversion.conversionReviewVersions", "should not be set when strategy is not set to Webhook"));
   }
   return errs;
 }
@@ -185,10 +208,18 @@ function validateStoredVersions(stored: string[], versions: JSONObject[]): Cause
   const remaining = new Map(stored.map((v, i) => [v, i]));
   for (const v of versions) {
     const name = str(v.name);
-    if (v.storage === true && !remaining.has(name)) errs.push(invalid(path, v, `must have the storage version ${name}`));
+    if (v.storage === true && !remaining.has(name)) errs.push(invalid(path, stored, `must have the storage version ${name}`));
     remaining.delete(name);
   }
-  for (const [v, i] of remaining) errs.push(invalid(`${path}[${i}]`, v, "must appear in spec.versions"));
+  for (const [v, i] of remaining) {
+    errs.push(
+      invalid(
+        `${path}[${i}]`,
+        v,
+        `missing from spec.versions; ${v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in ${v} and removes ${v} from status.storedVersions`,
+      ),
+    );
+  }
   return errs;
 }
 
@@ -197,6 +228,12 @@ const PRINTER_COLUMN_FORMATS = ["byte", "date", "date-time", "double", "float", 
 
 function validateVersion(v: JSONObject, vp: string): Cause[] {
   const errs: Cause[] = [];
+  const warning = v.deprecationWarning;
+  if (typeof warning === "string") {
+    if (v.deprecated !== true) errs.push(invalid(`${vp}.deprecationWarning`, warning, "can only be set for deprecated versions"));
+    else if (warning.length > 256) errs.push(invalid(`${vp}.deprecationWarning`, warning, "must be <= 256 characters long"));
+    else if (warning.length === 0) errs.push(invalid(`${vp}.deprecationWarning`, warning, "must not be an empty string"));
+  }
   const schema = isObject(v.schema) ? v.schema.openAPIV3Schema : undefined;
   if (!isObject(schema)) errs.push(required(`${vp}.schema.openAPIV3Schema`, "schemas are required"));
   else errs.push(...validateSchema(schema as JSONSchemaProps, `${vp}.schema.openAPIV3Schema`));

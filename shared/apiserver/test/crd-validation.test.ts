@@ -208,3 +208,53 @@ test("patterns must compile", () => {
   assert.equal(got.length, 1, got.join("\n"));
   assert.match(got[0]!, /^spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.properties\[name\]\.pattern: Invalid value: "\(\[a-z": must be a valid regular expression, but isn't: /);
 });
+
+test("schema extensions: map-list keys need a default or required, sets of objects must be atomic, no defaults in top-level metadata", () => {
+  const base = "spec.versions[0].schema.openAPIV3Schema";
+  const crd = crdWith({
+    type: "object",
+    properties: {
+      apiVersion: { type: "string", default: "example.com/v1" },
+      spec: {
+        type: "object",
+        properties: {
+          ports: {
+            type: "array",
+            "x-kubernetes-list-type": "map",
+            "x-kubernetes-list-map-keys": ["name"],
+            items: { type: "object", properties: { name: { type: "string" } } },
+          },
+          owners: { type: "array", "x-kubernetes-list-type": "set", items: { type: "object", properties: { id: { type: "string" } } } },
+          keyed: { type: "array", "x-kubernetes-list-map-keys": ["id"], items: { type: "object", properties: { id: { type: "string" } } } },
+        },
+      },
+    },
+  });
+  assert.deepEqual(messages(crd).sort(), [
+    `${base}.properties[apiVersion].default: Forbidden: must not be set in top-level apiVersion`,
+    `${base}.properties[spec].properties[keyed].x-kubernetes-list-type: Required value: must be map if x-kubernetes-list-map-keys is non-empty`,
+    `${base}.properties[spec].properties[owners].items.x-kubernetes-map-type: Invalid value: "null": must be atomic as item of a list with x-kubernetes-list-type=set`,
+    `${base}.properties[spec].properties[ports].items.properties[name].default: Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property`,
+  ]);
+});
+
+test("x-kubernetes-validations: oldSelf only where old and new correlate; rule and message hygiene", () => {
+  const base = "spec.versions[0].schema.openAPIV3Schema.properties[spec]";
+  const crd = crdWith({
+    type: "object",
+    properties: {
+      spec: {
+        type: "object",
+        "x-kubernetes-validations": [{ rule: "self == oldSelf", message: "immutable" }, { rule: " " }, { rule: "has(self.tags)", message: "a\nb" }],
+        properties: {
+          tags: { type: "array", items: { type: "string", "x-kubernetes-validations": [{ rule: "self == oldSelf" }] } },
+        },
+      },
+    },
+  });
+  assert.deepEqual(messages(crd), [
+    `${base}.x-kubernetes-validations[1].rule: Required value: rule is not specified`,
+    `${base}.x-kubernetes-validations[2].message: Invalid value: "a\\nb": message must not contain line breaks`,
+    `${base}.properties[tags].items.x-kubernetes-validations[0].rule: Invalid value: "self == oldSelf": oldSelf cannot be used on the uncorrelatable portion of the schema within ${base}.properties[tags]`,
+  ]);
+});

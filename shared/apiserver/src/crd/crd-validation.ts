@@ -5,7 +5,7 @@
  * as the server validates what it will store.
  */
 import { forbidden, invalid, notSupported, required, type Cause } from "./causes.js";
-import { re2ToJs } from "./cel.js";
+import { compileCel, re2ToJs } from "./cel.js";
 import { deepCopy, deepEqual, isObject, type JSONObject, type JSONSchemaProps } from "./schema-types.js";
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -297,34 +297,70 @@ const NON_VALUE_KEYWORDS = [
 
 export function validateSchema(schema: JSONSchemaProps, path: string): Cause[] {
   const errs: Cause[] = [];
-  walkSchema(schema, path, "root", errs);
+  if (isObject(schema) && schema.nullable === true) errs.push(forbidden(`${path}.nullable`, "nullable cannot be true at the root"));
+  walkSchema(schema, path, { level: "root" }, errs);
   return errs;
 }
 
-function walkSchema(s: JSONSchemaProps, path: string, level: Level, errs: Cause[]): void {
+/** Where in the schema a node sits, as upstream's specStandardValidator tracks it. */
+interface SchemaContext {
+  level: Level;
+  /** Under apiVersion/kind/metadata of the root or of an embedded resource. */
+  insideMeta?: boolean;
+  /** Why defaults are forbidden here (`in top-level metadata`), if they are. */
+  noDefaults?: string;
+  /** The first ancestor array that cannot correlate old and new items (not list-type map). */
+  uncorrelatable?: string;
+}
+
+const META_FIELDS = new Set(["metadata", "kind", "apiVersion"]);
+
+function walkSchema(s: JSONSchemaProps, path: string, ctx: SchemaContext, errs: Cause[]): void {
   if (typeof s !== "object" || s === null || Array.isArray(s)) {
     errs.push(invalid(path, s, "must be an object"));
     return;
   }
-  generalRestrictions(s, path, errs);
-  structuralRules(s, path, level, errs);
-  for (const [k, v] of Object.entries(s.properties ?? {})) walkSchema(v, `${path}.properties[${k}]`, "field", errs);
-  if (isObject(s.additionalProperties)) walkSchema(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, "field", errs);
-  if (isObject(s.items)) walkSchema(s.items as JSONSchemaProps, `${path}.items`, "item", errs);
+  generalRestrictions(s, path, ctx, errs);
+  structuralRules(s, path, ctx.level, errs);
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
+    const child: SchemaContext = { ...ctx, level: "field" };
+    if ((ctx.level === "root" || s["x-kubernetes-embedded-resource"]) && META_FIELDS.has(k)) {
+      child.insideMeta = true;
+      if (ctx.level === "root") child.noDefaults = `in top-level ${k}`;
+    }
+    walkSchema(v, `${path}.properties[${k}]`, child, errs);
+  }
+  if (isObject(s.additionalProperties)) {
+    const child: SchemaContext = { ...ctx, level: "field" };
+    if (ctx.insideMeta) child.noDefaults = "inside additionalProperties applying to object metadata";
+    walkSchema(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, child, errs);
+  }
+  if (isObject(s.items)) {
+    const child: SchemaContext = { ...ctx, level: "item" };
+    if (s["x-kubernetes-list-type"] !== "map") child.uncorrelatable ??= path;
+    walkSchema(s.items as JSONSchemaProps, `${path}.items`, child, errs);
+  }
   for (const kw of ["allOf", "anyOf", "oneOf"] as const) {
     (s[kw] ?? []).forEach((sub, i) => walkValueValidation(sub, `${path}.${kw}[${i}]`, errs, s, kw === "anyOf" ? i : -1, kw));
   }
   if (isObject(s.not)) walkValueValidation(s.not, `${path}.not`, errs, s, -1, "not");
 }
 
-function generalRestrictions(s: JSONSchemaProps, path: string, errs: Cause[]): void {
+function generalRestrictions(s: JSONSchemaProps, path: string, ctx: SchemaContext, errs: Cause[]): void {
+  // specStandardValidatorV3
+  if (s.type !== undefined && s.type !== "null" && !OPENAPI_TYPES.includes(s.type)) errs.push(notSupported(`${path}.type`, s.type, OPENAPI_TYPES));
+  if (s.default !== undefined && ctx.noDefaults) errs.push(forbidden(`${path}.default`, `must not be set ${ctx.noDefaults}`));
+  if (s.id !== undefined && s.id !== "") errs.push(forbidden(`${path}.id`, "id is not supported"));
+  if (s.additionalItems !== undefined) errs.push(forbidden(`${path}.additionalItems`, "additionalItems is not supported"));
+  if (s.patternProperties && Object.keys(s.patternProperties).length) errs.push(forbidden(`${path}.patternProperties`, "patternProperties is not supported"));
+  if (s.definitions && Object.keys(s.definitions).length) errs.push(forbidden(`${path}.definitions`, "definitions is not supported"));
+  if (s.dependencies !== undefined) errs.push(forbidden(`${path}.dependencies`, "dependencies is not supported"));
   if (s.$ref !== undefined) errs.push(forbidden(`${path}.$ref`, "$ref is not supported"));
-  if (s.uniqueItems === true) errs.push(forbidden(`${path}.uniqueItems`, "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
-  if (s.additionalProperties === false) errs.push(forbidden(`${path}.additionalProperties`, "additionalProperties cannot be set to false"));
-  if (s.additionalProperties !== undefined && s.properties && Object.keys(s.properties).length > 0) {
-    errs.push(forbidden(`${path}.additionalProperties`, "additionalProperties and properties are mutual exclusive"));
-  }
+  if (s.type === "null") errs.push(forbidden(`${path}.type`, "type cannot be set to null, use nullable as an alternative"));
   if (Array.isArray(s.items)) errs.push(forbidden(`${path}.items`, "items must be a schema object and not an array"));
+  if (ctx.insideMeta && s["x-kubernetes-embedded-resource"]) {
+    errs.push(forbidden(`${path}.x-kubernetes-embedded-resource`, "must not be used inside of resource meta"));
+  }
   if (typeof s.pattern === "string") {
     try {
       re2ToJs(s.pattern);
@@ -332,46 +368,111 @@ function generalRestrictions(s: JSONSchemaProps, path: string, errs: Cause[]): v
       errs.push(invalid(`${path}.pattern`, s.pattern, `must be a valid regular expression, but isn't: ${(err as Error).message}`));
     }
   }
-  if (s.type === "null") errs.push(forbidden(`${path}.type`, "type cannot be set to null, use nullable as an alternative"));
-  else if (s.type !== undefined && !OPENAPI_TYPES.includes(s.type)) errs.push(notSupported(`${path}.type`, s.type, OPENAPI_TYPES));
+
+  // ValidateCustomResourceDefinitionOpenAPISchema
+  if (s.uniqueItems === true) errs.push(forbidden(`${path}.uniqueItems`, "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"));
+  if (s.additionalProperties === false) errs.push(forbidden(`${path}.additionalProperties`, "additionalProperties cannot be set to false"));
+  else if (s.additionalProperties !== undefined && s.additionalProperties !== true && s.properties && Object.keys(s.properties).length > 0) {
+    errs.push(forbidden(`${path}.additionalProperties`, "additionalProperties and properties are mutual exclusive"));
+  }
   if (s["x-kubernetes-preserve-unknown-fields"] === false) {
     errs.push(invalid(`${path}.x-kubernetes-preserve-unknown-fields`, false, "must be true or undefined"));
   }
+  const mapType = s["x-kubernetes-map-type"];
+  if (mapType !== undefined && s.type !== "object") {
+    if (!s.type) errs.push(required(`${path}.type`, "must be object if x-kubernetes-map-type is specified"));
+    else errs.push(invalid(`${path}.type`, s.type, "must be object if x-kubernetes-map-type is specified"));
+  }
+  if (mapType !== undefined && mapType !== "atomic" && mapType !== "granular") errs.push(notSupported(`${path}.x-kubernetes-map-type`, mapType, ["atomic", "granular"]));
+
   const listType = s["x-kubernetes-list-type"];
-  const mapKeys = s["x-kubernetes-list-map-keys"];
-  if (listType !== undefined) {
-    if (!["atomic", "set", "map"].includes(listType)) errs.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ["atomic", "set", "map"]));
-    else if (s.type !== "array") errs.push(invalid(`${path}.type`, s.type ?? "", "must be array if x-kubernetes-list-type is specified"));
-    if (listType === "map") {
-      if (!mapKeys || mapKeys.length === 0) errs.push(required(`${path}.x-kubernetes-list-map-keys`, "must not be empty if x-kubernetes-list-type is map"));
-      const items = isObject(s.items) ? (s.items as JSONSchemaProps) : undefined;
-      if (items && items.type !== "object") errs.push(invalid(`${path}.items.type`, items.type ?? "", "must be object if parent array's x-kubernetes-list-type is map"));
-      for (const [i, k] of (mapKeys ?? []).entries()) {
-        const prop = items?.properties?.[k];
-        if (!prop) errs.push(invalid(`${path}.x-kubernetes-list-map-keys[${i}]`, k, "entries must all be names of item properties"));
-        else if (!["string", "integer", "number", "boolean"].includes(prop.type ?? "") && !prop["x-kubernetes-int-or-string"]) {
-          errs.push(invalid(`${path}.items.properties[${k}].type`, prop.type ?? "", "must be a scalar type if parent array's x-kubernetes-list-type is map"));
-        }
-      }
-      if (mapKeys && new Set(mapKeys).size !== mapKeys.length) errs.push(invalid(`${path}.x-kubernetes-list-map-keys`, mapKeys, "must not contain duplicate entries"));
+  const mapKeys = s["x-kubernetes-list-map-keys"] ?? [];
+  const items = isObject(s.items) ? (s.items as JSONSchemaProps) : undefined;
+  if (listType !== undefined && s.type !== "array") {
+    if (!s.type) errs.push(required(`${path}.type`, "must be array if x-kubernetes-list-type is specified"));
+    else errs.push(invalid(`${path}.type`, s.type, "must be array if x-kubernetes-list-type is specified"));
+  } else if (listType === "set" && items) {
+    if (items.type === "array" && items["x-kubernetes-list-type"] !== undefined && items["x-kubernetes-list-type"] !== "atomic") {
+      errs.push(invalid(`${path}.items.x-kubernetes-list-type`, items["x-kubernetes-list-type"], "must be atomic as item of a list with x-kubernetes-list-type=set"));
+    }
+    if (items.type === "object" && items["x-kubernetes-map-type"] !== "atomic") {
+      // Upstream reports the item's list type here (nil), hence "null".
+      errs.push(invalid(`${path}.items.x-kubernetes-map-type`, null, "must be atomic as item of a list with x-kubernetes-list-type=set"));
     }
   }
-  if (mapKeys !== undefined && mapKeys.length > 0 && listType !== "map") {
-    errs.push(forbidden(`${path}.x-kubernetes-list-map-keys`, "must be map if x-kubernetes-list-map-keys is non-empty"));
+  if (listType !== undefined && listType !== "atomic" && listType !== "set" && listType !== "map") {
+    errs.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ["atomic", "set", "map"]));
   }
-  const mapType = s["x-kubernetes-map-type"];
-  if (mapType !== undefined) {
-    if (mapType !== "atomic" && mapType !== "granular") errs.push(notSupported(`${path}.x-kubernetes-map-type`, mapType, ["granular", "atomic"]));
-    else if (s.type !== "object") errs.push(invalid(`${path}.type`, s.type ?? "", "must be object if x-kubernetes-map-type is specified"));
+  if (mapKeys.length > 0) {
+    if (listType === undefined) errs.push(required(`${path}.x-kubernetes-list-type`, "must be map if x-kubernetes-list-map-keys is non-empty"));
+    else if (listType !== "map") errs.push(invalid(`${path}.x-kubernetes-list-type`, listType, "must be map if x-kubernetes-list-map-keys is non-empty"));
   }
+  if (listType === "map") {
+    if (mapKeys.length === 0) errs.push(required(`${path}.x-kubernetes-list-map-keys`, "must not be empty if x-kubernetes-list-type is map"));
+    if (s.items === undefined) errs.push(required(`${path}.items`, "must have a schema if x-kubernetes-list-type is map"));
+    if (items && items.type !== "object") errs.push(invalid(`${path}.items.type`, items.type ?? "", "must be object if parent array's x-kubernetes-list-type is map"));
+    if (items && items.type === "object") {
+      const seen = new Set<string>();
+      for (const k of mapKeys) {
+        const prop = items.properties?.[k];
+        if (prop) {
+          if (prop.type === "array" || prop.type === "object") {
+            errs.push(invalid(`${path}.items.properties[${k}].type`, items.type, "must be a scalar type if parent array's x-kubernetes-list-type is map"));
+          }
+        } else errs.push(invalid(`${path}.x-kubernetes-list-map-keys`, mapKeys, "entries must all be names of item properties"));
+        if (seen.has(k)) errs.push(invalid(`${path}.x-kubernetes-list-map-keys`, mapKeys, "must not contain duplicate entries"));
+        seen.add(k);
+      }
+    }
+  }
+  // validateMapListKeysMapSet
+  if ((listType === "set" || listType === "map") && items) {
+    if (items.nullable) errs.push(forbidden(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${listType}`));
+    if (listType === "map") {
+      const req = new Set(items.required ?? []);
+      for (const k of mapKeys) {
+        const prop = items.properties?.[k];
+        if (!prop) continue;
+        if (!req.has(k) && prop.default === undefined) {
+          errs.push(required(`${path}.items.properties[${k}].default`, "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property"));
+        }
+        if (prop.nullable) errs.push(forbidden(`${path}.items.properties[${k}].nullable`, "this property is in x-kubernetes-list-map-keys, so it cannot be nullable"));
+      }
+    }
+  }
+
+  // x-kubernetes-validations
   (s["x-kubernetes-validations"] ?? []).forEach((r, i) => {
     const rp = `${path}.x-kubernetes-validations[${i}]`;
-    if (!isObject(r) || typeof r.rule !== "string" || r.rule.trim() === "") errs.push(required(`${rp}.rule`));
+    const rule = isObject(r) && typeof r.rule === "string" ? r.rule.trim() : "";
+    const rawMsg = isObject(r) && typeof r.message === "string" ? r.message : "";
+    const msg = rawMsg.trim();
+    if (!rule) errs.push(required(`${rp}.rule`, "rule is not specified"));
+    else if (rawMsg.length > 0 && !msg) errs.push(invalid(`${rp}.message`, rawMsg, "message must be non-empty if specified"));
+    else if (/[\r\n]/.test(msg)) errs.push(invalid(`${rp}.message`, rawMsg, "message must not contain line breaks"));
+    else if (/[\r\n]/.test(rule) && !msg) errs.push(required(`${rp}.message`, "message must be specified if rule contains line breaks"));
+    const msgExpr = isObject(r) && typeof r.messageExpression === "string" ? r.messageExpression : "";
+    if (msgExpr.length > 0 && !msgExpr.trim()) errs.push(required(`${rp}.messageExpression`, "messageExpression must be non-empty if specified"));
     const reason = isObject(r) ? r.reason : undefined;
     const reasons = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"];
     if (reason !== undefined && !reasons.includes(String(reason))) errs.push(notSupported(`${rp}.reason`, reason, reasons));
-    const msg = isObject(r) ? r.message : undefined;
-    if (typeof msg === "string" && /[\r\n]/.test(msg)) errs.push(invalid(`${rp}.message`, msg, "message must not contain line breaks"));
+    const fieldPath = isObject(r) && typeof r.fieldPath === "string" ? r.fieldPath : "";
+    if (fieldPath.length > 0 && !fieldPath.trim()) errs.push(invalid(`${rp}.fieldPath`, fieldPath, "fieldPath must be non-empty if specified"));
+    if (/[\r\n]/.test(fieldPath)) errs.push(invalid(`${rp}.fieldPath`, fieldPath, "fieldPath must not contain line breaks"));
+    if (rule) {
+      let usesOldSelf: boolean | undefined;
+      try {
+        usesOldSelf = compileCel(rule).usesOldSelf;
+      } catch {
+        // Outside the subset: whether it uses oldSelf is only known from the identifier.
+        usesOldSelf = /\boldSelf\b/.test(rule);
+      }
+      if (usesOldSelf && ctx.uncorrelatable) {
+        errs.push(invalid(`${rp}.rule`, rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${ctx.uncorrelatable}`));
+      } else if (!usesOldSelf && isObject(r) && r.optionalOldSelf !== undefined) {
+        errs.push(invalid(`${rp}.optionalOldSelf`, r.optionalOldSelf, "may not be set if oldSelf is not used in rule"));
+      }
+    }
   });
 }
 
@@ -384,6 +485,12 @@ function structuralRules(s: JSONSchemaProps, path: string, level: Level, errs: C
   } else if (!s.type && !s["x-kubernetes-int-or-string"] && !s["x-kubernetes-preserve-unknown-fields"]) {
     const where = level === "root" ? "at the root" : level === "item" ? "for specified array items" : "for specified object fields";
     errs.push(required(`${path}.type`, `must not be empty ${where}`));
+  }
+  if (s["x-kubernetes-int-or-string"] && s["x-kubernetes-preserve-unknown-fields"]) {
+    errs.push(invalid(`${path}.x-kubernetes-preserve-unknown-fields`, true, "must be false if x-kubernetes-int-or-string is true"));
+  }
+  if (s["x-kubernetes-int-or-string"] && s["x-kubernetes-embedded-resource"]) {
+    errs.push(invalid(`${path}.x-kubernetes-embedded-resource`, true, "must be false if x-kubernetes-int-or-string is true"));
   }
   if (s["x-kubernetes-int-or-string"] && s.type) {
     errs.push(invalid(`${path}.type`, s.type, "must be empty if x-kubernetes-int-or-string is true"));
@@ -432,7 +539,7 @@ function walkValueValidation(s: JSONSchemaProps, path: string, errs: Cause[], pa
     if (key === "type" && intOrString) continue;
     if (s[key] !== undefined) errs.push(forbidden(`${path}.${key}`, "must be empty to be structural"));
   }
-  generalRestrictions(s, path, errs);
+  generalRestrictions(s, path, { level: "field" }, errs);
   for (const [k, v] of Object.entries(s.properties ?? {})) walkValueValidation(v, `${path}.properties[${k}]`, errs, s, -1, "properties");
   if (isObject(s.items)) walkValueValidation(s.items as JSONSchemaProps, `${path}.items`, errs, s, -1, "items");
   for (const sub of ["allOf", "anyOf", "oneOf"] as const) {

@@ -258,3 +258,26 @@ test("x-kubernetes-validations: oldSelf only where old and new correlate; rule a
     `${base}.properties[tags].items.x-kubernetes-validations[0].rule: Invalid value: "self == oldSelf": oldSelf cannot be used on the uncorrelatable portion of the schema within ${base}.properties[tags]`,
   ]);
 });
+
+test("defaults must be valid and pruned", () => {
+  const base = "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties";
+  const crd = crdWith({
+    type: "object",
+    properties: {
+      spec: {
+        type: "object",
+        properties: {
+          size: { type: "integer", minimum: 1, default: 0 },
+          mode: { type: "string", enum: ["fast", "slow"], default: "medium" },
+          limits: { type: "object", properties: { cpu: { type: "string" } }, default: { cpu: "1", gpu: "2" } },
+          ok: { type: "string", default: "fine" },
+        },
+      },
+    },
+  });
+  assert.deepEqual(messages(crd), [
+    `${base}[size].default: Invalid value: 0:  in body should be greater than or equal to 1`,
+    `${base}[mode].default: Unsupported value: "medium": supported values: "fast", "slow"`,
+    `${base}[limits].default: Invalid value: map[string]interface {}{"cpu":"1", "gpu":"2"}: must not have unknown fields`,
+  ]);
+});

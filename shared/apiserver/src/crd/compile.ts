@@ -251,6 +251,39 @@ function enumValues(values: unknown[]): string[] {
   return values.filter((v) => v !== null || values.length === 1).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
 }
 
+/**
+ * Validates several values, each against its own schema, with one ajv compilation (CRD defaults). Causes are
+ * relative to each value, as kube-openapi reports them for a validator rooted at the value.
+ */
+export function validateValues(entries: ReadonlyArray<{ schema: JSONSchemaProps; value: unknown }>): Cause[][] {
+  const out: Cause[][] = entries.map(() => []);
+  if (entries.length === 0) return out;
+  const key = (i: number) => `v${i}`;
+  const root = { type: "object", properties: Object.fromEntries(entries.map((e, i) => [key(i), toAjvSchema(e.schema)])) };
+  const data = Object.fromEntries(entries.map((e, i) => [key(i), e.value]));
+  let fn: ValidateFunction;
+  try {
+    fn = newAjv().compile(root);
+  } catch {
+    return out;
+  } finally {
+    untranslatablePatterns = [];
+  }
+  if (fn(data)) return out;
+  const byEntry = new Map<number, ErrorObject[]>();
+  for (const e of fn.errors ?? []) {
+    const m = /^\/v(\d+)(.*)$/.exec(e.instancePath);
+    if (!m) continue;
+    const i = Number(m[1]);
+    const schemaPath = e.schemaPath.replace(`#/properties/${key(i)}`, "#");
+    const list = byEntry.get(i) ?? [];
+    list.push({ ...e, instancePath: m[2]!, schemaPath });
+    byEntry.set(i, list);
+  }
+  for (const [i, errs] of byEntry) out[i] = mapAjvErrors(errs, entries[i]!.value).map((l) => l.cause);
+  return out;
+}
+
 function mapAjvErrors(errors: ErrorObject[], root: unknown): Located[] {
   // Composite keywords (anyOf/oneOf/not) report the errors of their branches too; regroup them as
   // kube-openapi does: one composite error plus the failures of the branch that matched best.

@@ -4,7 +4,9 @@
  * field paths and messages. The object is validated after v1 defaulting (`defaultCustomResourceDefinition`),
  * as the server validates what it will store.
  */
-import { forbidden, invalid, notSupported, required, type Cause } from "./causes.js";
+import { forbidden, invalid, notSupported, required, ROOT_FIELD, type Cause } from "./causes.js";
+import { validateValues } from "./compile.js";
+import { pruneInPlace } from "./prune.js";
 import { compileCel, re2ToJs } from "./cel.js";
 import { deepCopy, deepEqual, isObject, type JSONObject, type JSONSchemaProps } from "./schema-types.js";
 
@@ -298,7 +300,30 @@ const NON_VALUE_KEYWORDS = [
 export function validateSchema(schema: JSONSchemaProps, path: string): Cause[] {
   const errs: Cause[] = [];
   if (isObject(schema) && schema.nullable === true) errs.push(forbidden(`${path}.nullable`, "nullable cannot be true at the root"));
-  walkSchema(schema, path, { level: "root" }, errs);
+  const defaults: DefaultSite[] = [];
+  walkSchema(schema, path, { level: "root" }, errs, defaults);
+  // Upstream checks defaults only on a schema that is otherwise valid (structuraldefaulting.ValidateDefaults).
+  if (errs.length === 0) errs.push(...validateDefaults(defaults));
+  return errs;
+}
+
+interface DefaultSite {
+  path: string;
+  schema: JSONSchemaProps;
+}
+
+/** Defaults must be pruned (no unknown fields) and valid against their own schema. */
+function validateDefaults(sites: DefaultSite[]): Cause[] {
+  const errs: Cause[] = [];
+  const results = validateValues(sites.map((d) => ({ schema: d.schema, value: d.schema.default })));
+  sites.forEach((d, i) => {
+    const where = `${d.path}.default`;
+    const pruned = deepCopy(d.schema.default);
+    if (pruneInPlace(pruned, d.schema, !!d.schema["x-kubernetes-embedded-resource"]).length > 0) {
+      errs.push(invalid(where, d.schema.default, "must not have unknown fields"));
+    }
+    for (const c of results[i]!) errs.push({ ...c, field: c.field === ROOT_FIELD ? where : `${where}.${c.field}` });
+  });
   return errs;
 }
 
@@ -315,11 +340,12 @@ interface SchemaContext {
 
 const META_FIELDS = new Set(["metadata", "kind", "apiVersion"]);
 
-function walkSchema(s: JSONSchemaProps, path: string, ctx: SchemaContext, errs: Cause[]): void {
+function walkSchema(s: JSONSchemaProps, path: string, ctx: SchemaContext, errs: Cause[], defaults: DefaultSite[]): void {
   if (typeof s !== "object" || s === null || Array.isArray(s)) {
     errs.push(invalid(path, s, "must be an object"));
     return;
   }
+  if (s.default !== undefined && !ctx.insideMeta) defaults.push({ path, schema: s });
   generalRestrictions(s, path, ctx, errs);
   structuralRules(s, path, ctx.level, errs);
   for (const [k, v] of Object.entries(s.properties ?? {})) {
@@ -328,17 +354,17 @@ function walkSchema(s: JSONSchemaProps, path: string, ctx: SchemaContext, errs: 
       child.insideMeta = true;
       if (ctx.level === "root") child.noDefaults = `in top-level ${k}`;
     }
-    walkSchema(v, `${path}.properties[${k}]`, child, errs);
+    walkSchema(v, `${path}.properties[${k}]`, child, errs, defaults);
   }
   if (isObject(s.additionalProperties)) {
     const child: SchemaContext = { ...ctx, level: "field" };
     if (ctx.insideMeta) child.noDefaults = "inside additionalProperties applying to object metadata";
-    walkSchema(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, child, errs);
+    walkSchema(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, child, errs, defaults);
   }
   if (isObject(s.items)) {
     const child: SchemaContext = { ...ctx, level: "item" };
     if (s["x-kubernetes-list-type"] !== "map") child.uncorrelatable ??= path;
-    walkSchema(s.items as JSONSchemaProps, `${path}.items`, child, errs);
+    walkSchema(s.items as JSONSchemaProps, `${path}.items`, child, errs, defaults);
   }
   for (const kw of ["allOf", "anyOf", "oneOf"] as const) {
     (s[kw] ?? []).forEach((sub, i) => walkValueValidation(sub, `${path}.${kw}[${i}]`, errs, s, kw === "anyOf" ? i : -1, kw));

@@ -42,10 +42,10 @@ const index = (parent: string, i: number) => `${parent}[${i}]`;
  * Prunes `obj` in place and returns the pruned paths, sorted, as upstream reports them (`spec.foo`,
  * `spec.items[0].bar`). The root is treated as an embedded resource.
  */
-export function pruneInPlace(obj: JSONObject, schema: JSONSchemaProps | undefined): string[] {
-  const root: JSONSchemaProps = { ...(schema ?? {}), "x-kubernetes-embedded-resource": true };
+export function pruneInPlace(obj: unknown, schema: JSONSchemaProps | undefined, asResourceRoot = true): string[] {
+  const root: JSONSchemaProps = asResourceRoot ? { ...(schema ?? {}), "x-kubernetes-embedded-resource": true } : (schema ?? {});
   const paths = new PrunePaths();
-  prune(obj, root, "", paths, true);
+  prune(obj, root, "", paths, asResourceRoot);
   return paths.paths.sort();
 }
 

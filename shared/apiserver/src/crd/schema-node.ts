@@ -87,7 +87,15 @@ function convert(s: JSONSchemaProps | undefined): SchemaNode {
         items: convert(itemsSchema(s)),
         listType: listType === "set" || listType === "map" ? listType : "atomic",
       };
-      if (node.listType === "map" && s["x-kubernetes-list-map-keys"]) node.keys = [...s["x-kubernetes-list-map-keys"]];
+      if (node.listType === "map" && s["x-kubernetes-list-map-keys"]) {
+        node.keys = [...s["x-kubernetes-list-map-keys"]];
+        // Items may omit a key field that has a schema default; SSA identifies them by that default.
+        const itemProps = (itemsSchema(s) as { properties?: Record<string, { default?: unknown }> }).properties ?? {};
+        for (const key of node.keys) {
+          const d = itemProps[key]?.default;
+          if (typeof d === "string" || typeof d === "number" || typeof d === "boolean") (node.keyDefaults ??= {})[key] = d;
+        }
+      }
       return node;
     }
     case "string":

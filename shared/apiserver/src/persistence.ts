@@ -36,6 +36,7 @@ export class Persistence {
     if (snap.version !== 1) throw new Error(`unsupported state file version in ${path}`);
     for (const [bucket, objs] of Object.entries(snap.buckets)) for (const o of objs) this.store.restore(bucket, keyOf(bucket, o), o);
     this.store.rv = Math.max(this.store.rv, snap.resourceVersion);
+    this.store.restoredAt = this.store.rv;
     return true;
   }
 

@@ -557,6 +557,7 @@ class HttpFrontend {
       if (headersWritten) return;
       headersWritten = true;
       res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
+      res.socket?.setNoDelay(true);
       res.flushHeaders();
     };
     const sink: WatchSink = {

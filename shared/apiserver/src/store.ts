@@ -77,6 +77,8 @@ export class Store {
   private readonly historySize: number;
   /** The latest resourceVersion handed out. */
   rv = 0;
+  /** No bucket can resume watches from before this RV (the state was restored from disk at this RV). */
+  restoredAt = 0;
 
   constructor(opts: StoreOptions = {}) {
     this.historySize = opts.historySize ?? 10_000;
@@ -173,7 +175,7 @@ export class Store {
    */
   eventsSince(bucket: string, sinceRV: number): StoreEvent[] | undefined {
     const b = this.bucket(bucket);
-    if (sinceRV < b.horizon) return undefined;
+    if (sinceRV < Math.max(b.horizon, this.restoredAt)) return undefined;
     const h = b.history;
     // binary search for the first event with rv > sinceRV
     let lo = 0;
@@ -188,7 +190,7 @@ export class Store {
 
   /** The oldest RV a watch on this bucket may resume from. */
   horizon(bucket: string): number {
-    return this.bucket(bucket).horizon;
+    return Math.max(this.bucket(bucket).horizon, this.restoredAt);
   }
 
   subscribe(bucket: string, l: StoreListener): () => void {
@@ -219,6 +221,8 @@ export class Store {
     for (const l of this.writeListeners) l();
     for (const l of b.listeners) safeCall(l, ev);
     for (const l of this.globalListeners) safeCall(l, ev);
+    // Encodings are shared by the watchers notified just now; replays re-encode, so history stays small.
+    ev.encoded.clear();
   }
 }
 

@@ -76,7 +76,7 @@ describe("garbage collection", () => {
       return o && o.metadata!.ownerReferences!.length === 1 ? o : undefined;
     });
     assert.deepEqual(
-      shared.metadata!.ownerReferences!.map((r) => r.name),
+      shared!.metadata!.ownerReferences!.map((r) => r.name),
       ["bg-other"],
     );
   });
@@ -93,7 +93,7 @@ describe("garbage collection", () => {
       const o = await getJson("configmap", "fg-held");
       return o?.metadata?.deletionTimestamp ? o : undefined;
     });
-    assert.deepEqual(held.metadata!.finalizers, ["example.com/hold"]);
+    assert.deepEqual(held!.metadata!.finalizers, ["example.com/hold"]);
     const waiting = await getJson("configmap", "fg-owner");
     assert.ok(waiting?.metadata?.deletionTimestamp, "the owner is being deleted");
     assert.deepEqual(waiting!.metadata!.finalizers, ["foregroundDeletion"]);
@@ -113,7 +113,7 @@ describe("garbage collection", () => {
       const o = await getJson("configmap", "chain-middle");
       return o?.metadata?.deletionTimestamp ? o : undefined;
     });
-    assert.deepEqual(mid.metadata!.finalizers, ["foregroundDeletion"]);
+    assert.deepEqual(mid!.metadata!.finalizers, ["foregroundDeletion"]);
     assert.ok((await getJson("configmap", "chain-top"))?.metadata?.deletionTimestamp);
 
     await c.kubectlOk(["patch", "configmap", "chain-leaf", "--type=merge", "-p", '{"metadata":{"finalizers":null}}']);

@@ -51,6 +51,29 @@ describe("kubectl wait, rollout status and finalizers", { concurrency: 4 }, () =
     assert.match(timeout.stderr, /error: timed out waiting for the condition on widgets\/w/);
   });
 
+  test("wait on several objects (-l and --all) returns when the last one is ready, printing one line each", async () => {
+    const ns = await freshNamespace(c, "wait-many");
+    for (const n of ["a", "b", "c"]) {
+      const w = JSON.parse(widget(n, { size: 1 }));
+      w.metadata.labels = { batch: n === "c" ? "other" : "one" };
+      await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: JSON.stringify(w) });
+    }
+    const ready = { conditions: [{ type: "Ready", status: "True", reason: "Done" }] };
+    const byLabel = c.kubectl(["wait", "-n", ns, "widgets", "-l", "batch=one", "--for=condition=Ready", "--timeout=30s"]);
+    const all = c.kubectl(["wait", "-n", ns, "widgets", "--all", "--for=condition=Ready", "--timeout=30s"]);
+    await setStatus(ns, "widget/a", ready);
+    assert.equal(await stillPending(byLabel, 600), "pending");
+    await setStatus(ns, "widget/b", ready);
+    const r = await byLabel;
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split("\n").sort(), ["widget.acceptance.flotilla.dev/a condition met", "widget.acceptance.flotilla.dev/b condition met"]);
+    assert.equal(await stillPending(all, 300), "pending", "--all also waits for c");
+    await setStatus(ns, "widget/c", ready);
+    const r2 = await all;
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal(r2.stdout.trim().split("\n").length, 3);
+  });
+
   test("wait --for=delete returns once a finalizer is released; delete leaves a deletionTimestamp until then", async () => {
     const ns = await freshNamespace(c, "fin");
     const held = JSON.parse(widget("held", { size: 2 }));

@@ -17,7 +17,7 @@ import type { KubeObject } from "../../registry.js";
 import { deepClone, deepEqual, isObject, rfc3339 } from "../../util.js";
 import { controllerRef, newControllerRef } from "../common.js";
 import { podTemplateHash } from "./hash.js";
-import { BUCKETS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, reload, scaledValue, selectorOf, spec, status, writeStatus } from "./sim.js";
+import { BUCKETS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, reload, scaledValue, selectorOf, spec, status, withoutNulls, writeStatus } from "./sim.js";
 
 export const REVISION = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
@@ -63,7 +63,7 @@ function maxSurge(d: KubeObject): number {
 function sameTemplate(a: unknown, b: unknown): boolean {
   const strip = (t: unknown): unknown => {
     if (!isObject(t)) return t;
-    const c = deepClone(t) as Obj;
+    const c = withoutNulls(t) as Obj;
     if (isObject(c.metadata) && isObject(c.metadata.labels)) {
       delete c.metadata.labels[HASH_LABEL];
       if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
@@ -200,9 +200,9 @@ export function syncDeployment(sim: Sim, d: KubeObject): void {
 
 function createReplicaSet(sim: Sim, d: KubeObject, revision: number, collisionCount: number | undefined): { rs: KubeObject; created: boolean } | "collision" {
   const sp = spec(d);
-  const hash = podTemplateHash(sp.template, collisionCount);
+  const hash = podTemplateHash(withoutNulls(sp.template ?? {}), collisionCount);
   const name = `${d.metadata!.name}-${hash}`;
-  const template = deepClone(sp.template ?? {}) as Obj;
+  const template = withoutNulls(sp.template ?? {}) as Obj;
   template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash } };
   const selector = deepClone(sp.selector ?? {}) as Obj;
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };

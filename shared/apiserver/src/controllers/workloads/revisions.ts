@@ -9,13 +9,13 @@ import type { KubeObject } from "../../registry.js";
 import { deepClone, deepEqual, isObject } from "../../util.js";
 import { controllerRef, newControllerRef } from "../common.js";
 import { controllerRevisionHash } from "./hash.js";
-import { type Obj, REVISIONS_BUCKET, type Sim, claim, mergePatch, selectorOf, spec, status } from "./sim.js";
+import { type Obj, REVISIONS_BUCKET, type Sim, claim, mergePatch, selectorOf, spec, status, withoutNulls } from "./sim.js";
 
 export const REVISION_HASH_LABEL = "controller.kubernetes.io/hash";
 
 /** The patch a revision stores: the template, marked to replace the live one on rollback. */
 export function templatePatch(template: unknown): Obj {
-  const t = (isObject(template) ? deepClone(template) : {}) as Obj;
+  const t = (isObject(template) ? withoutNulls(template) : {}) as Obj;
   // A typed PodTemplateSpec encodes an unset creationTimestamp as null.
   if (!isObject(t.metadata)) t.metadata = {};
   if (!("creationTimestamp" in t.metadata)) t.metadata.creationTimestamp = null;

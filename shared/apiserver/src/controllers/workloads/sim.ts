@@ -130,6 +130,18 @@ export function creationTime(o: KubeObject): number {
   return Date.parse(o.metadata?.creationTimestamp ?? "") || 0;
 }
 
+/**
+ * A copy without null members: what decoding into Go structs makes of them (a template sent back by
+ * `kubectl rollout undo` carries `creationTimestamp: null`, one stored from YAML does not).
+ */
+export function withoutNulls<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(withoutNulls) as T;
+  if (!isObject(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+  return out as T;
+}
+
 /** Resolves an int-or-percent against a total (intstr.GetScaledValueFromIntOrPercent). */
 export function scaledValue(v: unknown, total: number, roundUp: boolean): number {
   if (typeof v === "number") return v;

@@ -136,7 +136,7 @@ const templates: unknown[] = [
 ];
 
 test("goJson, FNV-32/32a and the ControllerRevision hash equal Go's for the same data", async () => {
-  const cases = [
+  const cases: Array<{ data: unknown; probe?: number }> = [
     ...templates.map((t) => ({ data: templatePatch(t) })),
     ...templates.map((t) => ({ data: templatePatch(t), probe: 3 })),
     { data: { s: "", n: 0, b: false, nul: null, arr: [], obj: {}, nested: [[1, 2], { k: [true] }] } },

@@ -130,10 +130,10 @@ describe("Deployments", () => {
 
     await c.kubectlOk(["scale", "-n", ns, "deployment/scaled", "--replicas=2"]);
     await c.kubectlOk(["rollout", "status", "-n", ns, "deployment/scaled", "--timeout=20s"]);
-    d = await eventually(async () => {
+    d = (await eventually(async () => {
       const x = await json(ns, "deployment", "scaled");
       return x.status.replicas === 2 ? x : undefined;
-    });
+    }))!;
     assert.equal(d.status.availableReplicas, 2);
     assert.equal((await json(ns, "pods")).items.length, 2);
   });
@@ -164,7 +164,7 @@ describe("Deployments", () => {
       const x = await json(ns, "replicaset", first.metadata.name);
       return x.metadata.annotations["deployment.kubernetes.io/revision"] === "3" ? x : undefined;
     });
-    assert.equal(back.spec.replicas, 2, "undo scales the first ReplicaSet back up");
+    assert.equal(back!.spec.replicas, 2, "undo scales the first ReplicaSet back up");
     const d = await json(ns, "deployment", "app");
     assert.equal(d.metadata.annotations["deployment.kubernetes.io/revision"], "3");
     for (const p of (await json(ns, "pods")).items as Obj[]) assert.equal(p.spec.containers[0].image, "nginx:1.27");
@@ -245,7 +245,7 @@ describe("Deployments", () => {
       const x = await json(ns, "replicaset", rsName);
       return x.metadata.ownerReferences?.[0]?.uid === d.metadata.uid ? x : undefined;
     });
-    assert.equal(adopted.metadata.ownerReferences[0].controller, true);
+    assert.equal(adopted!.metadata.ownerReferences[0].controller, true);
     assert.equal((await json(ns, "replicasets")).items.length, 1);
   });
 });
@@ -385,10 +385,10 @@ describe("StatefulSets, DaemonSets and Pods", () => {
 
     await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: sts("postgres:17") });
     await c.kubectlOk(["rollout", "status", "-n", ns, "statefulset/db", "--timeout=20s"]);
-    s = await eventually(async () => {
+    s = (await eventually(async () => {
       const x = await json(ns, "statefulset", "db");
       return x.status.currentRevision === x.status.updateRevision && x.status.updateRevision !== rev1 ? x : undefined;
-    });
+    }))!;
     assert.equal(s.status.updatedReplicas, 3);
     for (const p of (await json(ns, "pods")).items as Obj[]) assert.equal(p.spec.containers[0].image, "postgres:17");
     assert.match(await c.kubectlOk(["rollout", "history", "-n", ns, "statefulset/db"]), /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);

@@ -270,10 +270,17 @@ function metadataOf(obj: JsonObject | undefined): JsonObject | undefined {
   return isObject(m) ? m : undefined;
 }
 
+/**
+ * The object without `metadata.managedFields`, sharing everything else with `obj`: the walkers never modify their
+ * inputs, and results are deep-copied once before they are returned.
+ */
 function withoutManagedFields(obj: JsonObject): JsonObject {
-  const out = deepClone(obj);
-  const meta = metadataOf(out);
-  if (meta && hasOwn(meta, "managedFields")) delete meta.managedFields;
+  const meta = metadataOf(obj);
+  if (!meta || !hasOwn(meta, "managedFields")) return obj;
+  const metaCopy: JsonObject = {};
+  for (const key of Object.keys(meta)) if (key !== "managedFields") setOwn(metaCopy, key, meta[key]!);
+  const out: JsonObject = {};
+  for (const key of Object.keys(obj)) setOwn(out, key, key === "metadata" ? metaCopy : obj[key]!);
   return out;
 }
 
@@ -443,9 +450,10 @@ function applyChain(live: JsonObject, applied: JsonObject, managed: Managed, man
     result.times.set(id, ctx.now);
     object = isObject(outcome.object) ? outcome.object : {};
   } else {
-    object = deepClone(live);
+    object = live;
   }
-  return { object, managed: result };
+  // The merged object shares unchanged parts with the live object and the request: one copy makes it the caller's.
+  return { object: deepClone(object), managed: result };
 }
 
 /** Fields of the last-applied annotation whose values the live object still has (`allowedConflictsFromLastApplied`). */
@@ -568,7 +576,7 @@ export function applyServerSide(options: ApplyOptions): ApplyResult {
     throw new SsaError("Unknown", `failed to decode managed fields: ${(e as Error).message}`);
   }
   const live = withoutManagedFields(liveWithFields);
-  const appliedClean = deepClone(applied);
+  const appliedClean = applied;
 
   let result = applyChain(live, appliedClean, managed, manager, options.force ?? false, ctx);
   if ("conflicts" in result && manager === "kubectl") {
@@ -619,7 +627,7 @@ export function updateManagedFields(options: UpdateOptions): { object: JsonObjec
   };
   const liveWithFields = options.live ?? emptyObjectLike(options.updated);
   const liveEntries = metadataOf(liveWithFields)?.managedFields;
-  const object = withoutManagedFields(options.updated);
+  const object = deepClone(withoutManagedFields(options.updated));
 
   const decodeOrEmpty = (entries: unknown): Managed => {
     try {

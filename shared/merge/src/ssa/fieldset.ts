@@ -1,53 +1,41 @@
 /**
- * `fieldpath.Set`: a trie of path elements. `members` are the paths that end at this node; `children` hold the
- * longer paths. Both lists stay sorted by `comparePathElements`, which is also the order of the FieldsV1 encoding.
+ * `fieldpath.Set`: a trie of path elements. A node's `members` are the paths that end at it, its `children` hold
+ * the longer paths. Both are keyed by the element's id (its FieldsV1 key, see path.ts), so lookups are hash
+ * lookups and the FieldsV1 encoding needs no serialization; the element order upstream iterates and encodes in
+ * (`comparePathElements`) is computed only when a set is printed or encoded.
  *
- * Operations return new sets. As upstream, `difference` is not recursive (removing `a` leaves `a.b`), while
- * `recursiveDifference` drops every path under a member of the other set.
+ * Operations return new sets and may share unchanged subtrees with their operands, so `insert` is for builders of
+ * a new set only. As upstream, `difference` is not recursive (removing `a` leaves `a.b`), while
+ * `recursiveDifference` drops every path under a member of the other set. No node holds an empty child.
  */
-import {
-  comparePathElements,
-  deserializePathElement,
-  type Path,
-  type PathElement,
-  pathString,
-  serializePathElement,
-  UnknownPathElementType,
-} from "./path.js";
-import { isObject, type JsonObject, type JsonValue, setOwn } from "./value.js";
+import { canonicalId, elementOfId, type Path, type PathElement, pathString, serializePathElement, sortIds, UnknownPathElementType } from "./path.js";
+import { isObject, type JsonObject, type JsonValue } from "./value.js";
 
-interface Child {
-  readonly pe: PathElement;
-  readonly set: FieldSet;
+/** A path as the walkers build it: one link per element, from the leaf up, so extending a path allocates one link. */
+export interface PathLink {
+  readonly parent: PathLink | undefined;
+  readonly id: string;
 }
 
-function search<T>(items: readonly T[], pe: PathElement, peOf: (item: T) => PathElement): { found: boolean; at: number } {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const c = comparePathElements(peOf(items[mid]!), pe);
-    if (c === 0) return { found: true, at: mid };
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return { found: false, at: lo };
+export function pathOfLink(link: PathLink | undefined): PathElement[] {
+  const out: PathElement[] = [];
+  for (let l = link; l; l = l.parent) out.push(elementOfId(l.id));
+  return out.reverse();
 }
-
-const self = (pe: PathElement) => pe;
-const childPe = (c: Child) => c.pe;
 
 export class FieldSet {
-  private readonly members: PathElement[];
-  private readonly children: Child[];
+  private members: Set<string> | undefined;
+  private children: Map<string, FieldSet> | undefined;
+  /** Member and child ids in element order, computed on demand; builders reset it. */
+  private ordered: string[] | undefined;
 
-  private constructor(members: PathElement[], children: Child[]) {
-    this.members = members;
-    this.children = children;
+  private constructor(members?: Set<string>, children?: Map<string, FieldSet>) {
+    this.members = members && members.size > 0 ? members : undefined;
+    this.children = children && children.size > 0 ? children : undefined;
   }
 
   static empty(): FieldSet {
-    return new FieldSet([], []);
+    return new FieldSet();
   }
 
   static of(...paths: Path[]): FieldSet {
@@ -56,124 +44,245 @@ export class FieldSet {
     return s;
   }
 
-  /** Adds a path in place (builders only; the set operations never mutate their operands). */
+  // --- builders (a set under construction, not yet shared) --------------------------------------------------------
+
+  /** Adds a path in place. */
   insert(path: Path): void {
     if (path.length === 0) return; // nobody owns the whole object
     let node: FieldSet = this;
-    for (let i = 0; i < path.length - 1; i++) node = node.descend(path[i]!);
-    const last = path[path.length - 1]!;
-    const { found, at } = search(node.members, last, self);
-    if (!found) node.members.splice(at, 0, last);
+    for (let i = 0; i < path.length - 1; i++) node = node.childForInsert(serializePathElement(path[i]!));
+    node.addMember(serializePathElement(path[path.length - 1]!));
   }
 
-  private descend(pe: PathElement): FieldSet {
-    const { found, at } = search(this.children, pe, childPe);
-    if (found) return this.children[at]!.set;
-    const set = FieldSet.empty();
-    this.children.splice(at, 0, { pe, set });
-    return set;
+  /** Adds the path a link names. */
+  insertLink(link: PathLink): void {
+    const node = link.parent ? this.nodeForInsert(link.parent) : this;
+    node.addMember(link.id);
   }
+
+  private nodeForInsert(link: PathLink): FieldSet {
+    const parent = link.parent ? this.nodeForInsert(link.parent) : this;
+    return parent.childForInsert(link.id);
+  }
+
+  addMember(id: string): void {
+    if (!this.members) this.members = new Set();
+    else if (this.members.has(id)) return;
+    this.members.add(id);
+    this.ordered = undefined;
+  }
+
+  /** The child node for `id`, created if missing; the caller must put a path in it or call `dropIfEmpty`. */
+  childForInsert(id: string): FieldSet {
+    if (!this.children) this.children = new Map();
+    let child = this.children.get(id);
+    if (!child) {
+      child = new FieldSet();
+      this.children.set(id, child);
+      this.ordered = undefined;
+    }
+    return child;
+  }
+
+  dropIfEmpty(id: string): void {
+    const child = this.children?.get(id);
+    if (child && child.isEmpty()) {
+      this.children!.delete(id);
+      if (this.children!.size === 0) this.children = undefined;
+      this.ordered = undefined;
+    }
+  }
+
+  // --- queries ---------------------------------------------------------------------------------------------------
 
   has(path: Path): boolean {
     if (path.length === 0) return false;
     let node: FieldSet | undefined = this;
-    for (let i = 0; i < path.length - 1; i++) {
-      node = node.child(path[i]!);
-      if (!node) return false;
-    }
-    return search(node.members, path[path.length - 1]!, self).found;
-  }
-
-  private child(pe: PathElement): FieldSet | undefined {
-    const { found, at } = search(this.children, pe, childPe);
-    return found ? this.children[at]!.set : undefined;
+    for (let i = 0; i < path.length - 1 && node; i++) node = node.childById(serializePathElement(path[i]!));
+    return node !== undefined && node.hasMemberId(serializePathElement(path[path.length - 1]!));
   }
 
   hasMember(pe: PathElement): boolean {
-    return search(this.members, pe, self).found;
+    return this.hasMemberId(serializePathElement(pe));
+  }
+
+  hasMemberId(id: string): boolean {
+    return this.members !== undefined && this.members.has(id);
+  }
+
+  childById(id: string): FieldSet | undefined {
+    return this.children?.get(id);
   }
 
   /** The paths below `pe`, relative to it (`Set.WithPrefix`). */
   withPrefix(pe: PathElement): FieldSet {
-    return this.child(pe) ?? FieldSet.empty();
+    return this.childById(serializePathElement(pe)) ?? FieldSet.empty();
   }
 
   isEmpty(): boolean {
-    return this.members.length === 0 && this.children.every((c) => c.set.isEmpty());
+    if (this.members) return false;
+    if (this.children) for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    return true;
   }
 
   get size(): number {
-    let n = this.members.length;
-    for (const c of this.children) n += c.set.size;
+    let n = this.members ? this.members.size : 0;
+    if (this.children) for (const c of this.children.values()) n += c.size;
     return n;
   }
 
-  /** The direct members and children, for walkers that follow a value's shape. */
-  memberElements(): readonly PathElement[] {
-    return this.members;
+  /** Member ids (unordered). */
+  memberIds(): Iterable<string> {
+    return this.members ?? noIds;
   }
 
-  childEntries(): ReadonlyArray<{ readonly pe: PathElement; readonly set: FieldSet }> {
-    return this.children;
+  /** Child ids and sets (unordered). */
+  childEntries(): Iterable<[string, FieldSet]> {
+    return this.children ?? noChildren;
   }
+
+  /** Every member and child id once, in element order (the order of FieldsV1 keys and of `Set.Iterate`). */
+  orderedIds(): readonly string[] {
+    if (this.ordered) return this.ordered;
+    const ids: string[] = this.members ? [...this.members] : [];
+    if (this.children) for (const id of this.children.keys()) if (!this.members?.has(id)) ids.push(id);
+    this.ordered = sortIds(ids);
+    return this.ordered;
+  }
+
+  /** True when every path of this set is in `other`. */
+  isSubsetOf(other: FieldSet): boolean {
+    if (this === other) return true;
+    if (this.members) {
+      if (!other.members) return false;
+      for (const id of this.members) if (!other.members.has(id)) return false;
+    }
+    if (this.children) {
+      for (const [id, c] of this.children) {
+        const o = other.children?.get(id);
+        if (o ? !c.isSubsetOf(o) : !c.isEmpty()) return false;
+      }
+    }
+    return true;
+  }
+
+  equals(other: FieldSet): boolean {
+    return this.isSubsetOf(other) && other.isSubsetOf(this);
+  }
+
+  // --- set algebra -----------------------------------------------------------------------------------------------
 
   union(other: FieldSet): FieldSet {
-    const members = mergeSorted(this.members, other.members, self, (a) => a);
-    const children = mergeSorted(this.children, other.children, childPe, (a, b) => ({ pe: a.pe, set: a.set.union(b.set) }));
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    let members = this.members;
+    if (other.members) {
+      if (!members) members = other.members;
+      else {
+        let added: Set<string> | undefined;
+        for (const id of other.members) {
+          if (members.has(id)) continue;
+          if (!added) added = new Set(members);
+          added.add(id);
+        }
+        if (added) members = added;
+      }
+    }
+    let children = this.children;
+    if (other.children) {
+      if (!children) children = other.children;
+      else {
+        const merged = new Map(children);
+        for (const [id, c] of other.children) {
+          const mine = merged.get(id);
+          merged.set(id, mine ? mine.union(c) : c);
+        }
+        children = merged;
+      }
+    }
     return new FieldSet(members, children);
   }
 
   intersection(other: FieldSet): FieldSet {
-    const members = this.members.filter((pe) => other.hasMember(pe));
-    const children: Child[] = [];
-    for (const c of this.children) {
-      const o = other.child(c.pe);
-      if (!o) continue;
-      const set = c.set.intersection(o);
-      if (!set.isEmpty()) children.push({ pe: c.pe, set });
+    let members: Set<string> | undefined;
+    if (this.members && other.members) {
+      const [small, large] = this.members.size <= other.members.size ? [this.members, other.members] : [other.members, this.members];
+      for (const id of small) {
+        if (!large.has(id)) continue;
+        if (!members) members = new Set();
+        members.add(id);
+      }
+    }
+    let children: Map<string, FieldSet> | undefined;
+    if (this.children && other.children) {
+      const [small, large] = this.children.size <= other.children.size ? [this.children, other.children] : [other.children, this.children];
+      for (const [id, c] of small) {
+        const o = large.get(id);
+        if (!o) continue;
+        const set = c.intersection(o);
+        if (set.isEmpty()) continue;
+        if (!children) children = new Map();
+        children.set(id, set);
+      }
     }
     return new FieldSet(members, children);
   }
 
   difference(other: FieldSet): FieldSet {
-    const members = this.members.filter((pe) => !other.hasMember(pe));
-    const children: Child[] = [];
-    for (const c of this.children) {
-      const o = other.child(c.pe);
-      if (!o) {
-        children.push(c);
-        continue;
-      }
-      const set = c.set.difference(o);
-      if (!set.isEmpty()) children.push({ pe: c.pe, set });
-    }
-    return new FieldSet(members, children);
+    return this.subtract(other, false);
   }
 
   recursiveDifference(other: FieldSet): FieldSet {
-    const members = this.members.filter((pe) => !other.hasMember(pe));
-    const children: Child[] = [];
-    for (const c of this.children) {
-      if (other.hasMember(c.pe)) continue;
-      const o = other.child(c.pe);
-      if (!o) {
-        children.push(c);
-        continue;
+    return this.subtract(other, true);
+  }
+
+  private subtract(other: FieldSet, recursive: boolean): FieldSet {
+    if (other.isEmpty()) return this;
+    const members = this.members && other.members ? withoutIds(this.members, other.members) : this.members;
+    let children = this.children;
+    if (children) {
+      let changed: Map<string, FieldSet> | undefined;
+      const visit = (id: string) => {
+        const c = children!.get(id);
+        if (!c) return;
+        let set: FieldSet;
+        if (recursive && other.members?.has(id)) set = FieldSet.empty();
+        else {
+          const o = other.children?.get(id);
+          if (!o) return;
+          set = c.subtract(o, recursive);
+          if (set === c) return;
+        }
+        changed ??= new Map(children);
+        if (set.isEmpty()) changed.delete(id);
+        else changed.set(id, set);
+      };
+      // Only ids the other set names can change; walk whichever side has fewer of them.
+      const otherCount = (other.children?.size ?? 0) + (recursive ? (other.members?.size ?? 0) : 0);
+      if (children.size <= otherCount) {
+        for (const id of children.keys()) visit(id);
+      } else {
+        if (other.children) for (const id of other.children.keys()) visit(id);
+        if (recursive && other.members) for (const id of other.members) if (!other.children?.has(id)) visit(id);
       }
-      const set = c.set.recursiveDifference(o);
-      if (!set.isEmpty()) children.push({ pe: c.pe, set });
+      if (changed) children = changed;
     }
+    if (members === this.members && children === this.children) return this;
     return new FieldSet(members, children);
   }
 
-  equals(other: FieldSet): boolean {
-    return this.difference(other).isEmpty() && other.difference(this).isEmpty();
-  }
+  // --- iteration and printing ------------------------------------------------------------------------------------
 
   /** Every path in the set, in upstream's order (`Set.Iterate`: a node's members, then its children). */
   *paths(prefix: PathElement[] = []): Generator<PathElement[]> {
-    for (const pe of this.members) yield [...prefix, pe];
-    for (const c of this.children) yield* c.set.paths([...prefix, c.pe]);
+    const ids = this.orderedIds();
+    if (this.members) for (const id of ids) if (this.members.has(id)) yield [...prefix, elementOfId(id)];
+    if (this.children) {
+      for (const id of ids) {
+        const c = this.children.get(id);
+        if (c) yield* c.paths([...prefix, elementOfId(id)]);
+      }
+    }
   }
 
   [Symbol.iterator](): Generator<PathElement[]> {
@@ -185,26 +294,31 @@ export class FieldSet {
     return [...this.paths()].map(pathString).join("\n");
   }
 
-  /** Builds a set from already sorted parts (used by the decoder and the schema-aware helpers). */
-  static fromParts(members: PathElement[], children: Array<{ pe: PathElement; set: FieldSet }>): FieldSet {
+  /** A set from parts keyed by id; empty children are dropped (used by the decoder and the schema-aware helpers). */
+  static fromIds(members: Set<string> | undefined, children: Map<string, FieldSet> | undefined): FieldSet {
+    if (children) for (const [id, c] of children) if (c.isEmpty()) children.delete(id);
     return new FieldSet(members, children);
   }
 }
 
-function mergeSorted<T>(a: readonly T[], b: readonly T[], peOf: (x: T) => PathElement, both: (x: T, y: T) => T): T[] {
-  const out: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const c = comparePathElements(peOf(a[i]!), peOf(b[j]!));
-    if (c < 0) out.push(a[i++]!);
-    else if (c > 0) out.push(b[j++]!);
-    else out.push(both(a[i++]!, b[j++]!));
+const noIds: ReadonlySet<string> = new Set();
+
+/** `ids` minus `removed`; the same Set object when nothing is removed. */
+function withoutIds(ids: Set<string>, removed: Set<string>): Set<string> {
+  const [small, large] = ids.size <= removed.size ? [ids, removed] : [removed, ids];
+  let any = false;
+  for (const id of small) {
+    if (large.has(id)) {
+      any = true;
+      break;
+    }
   }
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
+  if (!any) return ids;
+  const kept = new Set<string>();
+  for (const id of ids) if (!removed.has(id)) kept.add(id);
+  return kept;
 }
+const noChildren: ReadonlyMap<string, FieldSet> = new Map();
 
 /**
  * The FieldsV1 form of a set (`Set.ToJSON`): members map to `{}`; a node that is both a member and a parent gets a
@@ -216,26 +330,12 @@ export function encodeFieldsV1(set: FieldSet): JsonObject {
 
 function emit(set: FieldSet, includeSelf: boolean): JsonObject {
   const out: JsonObject = {};
-  const members = set.memberElements();
-  const children = set.childEntries();
-  if (includeSelf && (members.length > 0 || children.length > 0)) out["."] = {};
-  let mi = 0;
-  let ci = 0;
-  while (mi < members.length || ci < children.length) {
-    const m = members[mi];
-    const c = children[ci];
-    const cmp = m === undefined ? 1 : c === undefined ? -1 : comparePathElements(m, c.pe);
-    if (cmp < 0) {
-      setOwn(out, serializePathElement(m!), {});
-      mi++;
-    } else if (cmp > 0) {
-      setOwn(out, serializePathElement(c!.pe), emit(c!.set, false));
-      ci++;
-    } else {
-      setOwn(out, serializePathElement(c!.pe), emit(c!.set, true));
-      mi++;
-      ci++;
-    }
+  const ids = set.orderedIds();
+  if (includeSelf && ids.length > 0) out["."] = {};
+  // Ids always carry a kind prefix ("f:", "k:", ...), so plain assignment cannot hit `__proto__`.
+  for (const id of ids) {
+    const child = set.childById(id);
+    out[id] = child ? emit(child, set.hasMemberId(id)) : {};
   }
   return out;
 }
@@ -257,18 +357,22 @@ export function decodeFieldsV1(fields: unknown): FieldSet {
   return read(parsed).children ?? FieldSet.empty();
 }
 
+/**
+ * One FieldsV1 object: the set below it, and whether its own path is a member (a `"."` key, or no known keys at
+ * all). Two keys that name the same element (`k:{"a":1,"b":2}` and `k:{"b":2,"a":1}`) are merged.
+ */
 function read(obj: JsonObject): { children: FieldSet | undefined; isMember: boolean } {
   let isMember = false;
-  const members: PathElement[] = [];
-  const children: Array<{ pe: PathElement; set: FieldSet }> = [];
+  let members: Set<string> | undefined;
+  let children: Map<string, FieldSet> | undefined;
   for (const key of Object.keys(obj)) {
     if (key === ".") {
       isMember = true;
       continue;
     }
-    let pe: PathElement;
+    let id: string;
     try {
-      pe = deserializePathElement(key);
+      id = canonicalId(key);
     } catch (e) {
       if (e instanceof UnknownPathElementType) continue; // a future version may know it; upstream drops it too
       throw new FieldsV1Error(`parsing key as path element: ${(e as Error).message}`);
@@ -276,25 +380,13 @@ function read(obj: JsonObject): { children: FieldSet | undefined; isMember: bool
     const sub = obj[key] as JsonValue;
     if (!isObject(sub)) throw new FieldsV1Error(`FieldsV1 value for ${JSON.stringify(key)} must be an object`);
     const r = read(sub);
-    if (r.isMember) members.push(pe);
-    if (r.children) children.push({ pe, set: r.children });
+    if (r.isMember) (members ??= new Set()).add(id);
+    if (r.children) {
+      children ??= new Map();
+      const seen = children.get(id);
+      children.set(id, seen ? seen.union(r.children) : r.children);
+    }
   }
-  const sortMembers = members.sort(comparePathElements);
-  children.sort((a, b) => comparePathElements(a.pe, b.pe));
-  const hasAny = sortMembers.length > 0 || children.length > 0;
-  return { children: hasAny ? FieldSet.fromParts(dedupe(sortMembers), dedupeChildren(children)) : undefined, isMember: isMember || !hasAny };
-}
-
-function dedupe(sorted: PathElement[]): PathElement[] {
-  return sorted.filter((pe, i) => i === 0 || comparePathElements(sorted[i - 1]!, pe) !== 0);
-}
-
-function dedupeChildren(sorted: Array<{ pe: PathElement; set: FieldSet }>): Array<{ pe: PathElement; set: FieldSet }> {
-  const out: Array<{ pe: PathElement; set: FieldSet }> = [];
-  for (const c of sorted) {
-    const last = out[out.length - 1];
-    if (last && comparePathElements(last.pe, c.pe) === 0) out[out.length - 1] = { pe: c.pe, set: last.set.union(c.set) };
-    else out.push(c);
-  }
-  return out;
+  if (!members && !children) return { children: undefined, isMember: true };
+  return { children: FieldSet.fromIds(members, children), isMember };
 }

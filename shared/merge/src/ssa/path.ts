@@ -94,12 +94,19 @@ export function pathString(path: Path): string {
   return path.map(pathElementString).join("");
 }
 
-/** The FieldsV1 key of a path element (`SerializePathElement`). */
+/** Serialized keys of key and value elements, which cost a Go-JSON encoding each time otherwise. */
+const serialized = new WeakMap<PathElement, string>();
+
+/** The FieldsV1 key of a path element (`SerializePathElement`); field sets are keyed by it. */
 export function serializePathElement(pe: PathElement): string {
   if ("field" in pe) return "f:" + pe.field;
-  if ("key" in pe) return "k:{" + pe.key.map(([n, v]) => goJsonString(n) + ":" + goJson(v)).join(",") + "}";
-  if ("value" in pe) return "v:" + goJson(pe.value);
-  return "i:" + String(pe.index);
+  if ("index" in pe) return "i:" + String(pe.index);
+  let id = serialized.get(pe);
+  if (id === undefined) {
+    id = "key" in pe ? "k:{" + pe.key.map(([n, v]) => goJsonString(n) + ":" + goJson(v)).join(",") + "}" : "v:" + goJson(pe.value);
+    serialized.set(pe, id);
+  }
+  return id;
 }
 
 export class UnknownPathElementType extends Error {}
@@ -126,4 +133,85 @@ export function deserializePathElement(s: string): PathElement {
     default:
       throw new UnknownPathElementType(`unknown path element type: ${s}`);
   }
+}
+
+// --- element ids ------------------------------------------------------------------------------------------------
+//
+// Field sets and the walkers name path elements by their serialized FieldsV1 key (the element's "id"): it is unique
+// per element, it is what FieldsV1 stores, and a string is cheap to hash, compare for equality and keep. Elements
+// as objects are only needed to order ids (FieldsV1 and `Set.Iterate` order) and to print paths; those come from
+// a bounded cache, since the same keys (`k:{"name":"app"}`) recur in every request.
+
+const maxCachedElements = 20_000;
+const elementById = new Map<string, PathElement>();
+/** Raw FieldsV1 keys that are not their canonical id (other key order, spacing, escapes), mapped to it. */
+const canonicalByKey = new Map<string, string>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= maxCachedElements) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** The element an id names (the id must be canonical, as produced by `serializePathElement` or `canonicalId`). */
+export function elementOfId(id: string): PathElement {
+  if (id.charCodeAt(0) === 102 /* f */) return { field: id.slice(2) };
+  const cached = elementById.get(id);
+  if (cached) return cached;
+  const pe = deserializePathElement(id);
+  serialized.set(pe, id);
+  return remember(elementById, id, pe);
+}
+
+/**
+ * The canonical id of a FieldsV1 key read from a stored object. Field keys are canonical as they are; other kinds
+ * are parsed and re-serialized once per distinct key. Throws as `deserializePathElement` does.
+ */
+export function canonicalId(key: string): string {
+  if (key.charCodeAt(0) === 102 /* f */ && key.charCodeAt(1) === 58 /* : */) return key;
+  const known = canonicalByKey.get(key);
+  if (known !== undefined) return known;
+  const pe = deserializePathElement(key);
+  const id = serializePathElement(pe);
+  if (!elementById.has(id)) remember(elementById, id, pe);
+  return remember(canonicalByKey, key, id);
+}
+
+function idRank(id: string): number {
+  switch (id.charCodeAt(0)) {
+    case 102: // f
+      return 0;
+    case 107: // k
+      return 1;
+    case 118: // v
+      return 2;
+    default: // i
+      return 3;
+  }
+}
+
+/** `comparePathElements` on ids. Field ids compare as their names do, since they share the `f:` prefix. */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  const ra = idRank(a);
+  const rb = idRank(b);
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  if (ra === 0) return compareStrings(a, b);
+  return comparePathElements(elementOfId(a), elementOfId(b));
+}
+
+/** Ids in element order; only ids other than fields need their elements looked up. */
+export function sortIds(ids: string[]): string[] {
+  let fieldsOnly = true;
+  for (const id of ids) {
+    if (id.charCodeAt(0) !== 102) {
+      fieldsOnly = false;
+      break;
+    }
+  }
+  if (fieldsOnly) return ids.sort(compareStrings);
+  const decorated = ids.map((id) => ({ id, rank: idRank(id), pe: elementOfId(id) }));
+  decorated.sort((x, y) => (x.rank !== y.rank ? x.rank - y.rank : x.rank === 0 ? compareStrings(x.id, y.id) : comparePathElements(x.pe, y.pe)));
+  for (let i = 0; i < ids.length; i++) ids[i] = decorated[i]!.id;
+  return ids;
 }

@@ -6,55 +6,77 @@
  *
  * Untyped nodes behave like upstream's deduced type: maps are granular (every key is a member of the field set),
  * lists are atomic, everything else is a scalar. `undefined` stands for Go's nil (absent) and `null` for JSON null.
+ *
+ * The walkers name path elements by id (their FieldsV1 key, see path.ts) and carry paths as links, so a step
+ * costs a string and a small object, never a copied array. Merge returns the live (left) value itself wherever
+ * the result equals it, so compare and the final equality check stop at the first shared subtree: an apply that
+ * changes one field walks one path, not the whole object, after the merge. Walkers never modify their inputs;
+ * results may share unchanged subtrees with them.
  */
-import { FieldSet } from "./fieldset.js";
-import { fieldElement, keyElement, type Path, type PathElement, pathElementString, serializePathElement, valueElement } from "./path.js";
-import { hasOwn, isObject, type JsonObject, type JsonValue, own, setOwn, valuesEqual } from "./value.js";
-import { type ListNode, type MapNode, type SchemaNode, untyped } from "../schema.js";
+import { FieldSet, type PathLink, pathOfLink } from "./fieldset.js";
+import { elementOfId, type Path, pathElementString, pathString } from "./path.js";
+import { goJson, goJsonString, hasNoKeys, hasOwn, isObject, type JsonObject, type JsonValue, setOwn, valuesEqual } from "./value.js";
+import { type ListNode, type SchemaNode, untyped } from "../schema.js";
 
-type Resolved =
-  | { kind: "map"; atomic: boolean; node: MapNode | undefined }
-  | { kind: "list"; atomic: boolean; node: ListNode | undefined }
-  | { kind: "scalar" };
+// --- shapes -------------------------------------------------------------------------------------------------------
 
-const deducedMap: Resolved = { kind: "map", atomic: false, node: undefined };
-const deducedList: Resolved = { kind: "list", atomic: true, node: undefined };
-const scalarKind: Resolved = { kind: "scalar" };
+const SCALAR = 0;
+const MAP = 1;
+const LIST = 2;
+type Shape = typeof SCALAR | typeof MAP | typeof LIST;
 
 /**
  * Which of the node's shapes applies to `v` (upstream's `deduceAtom` + `handleAtom`). Nil and null take the node's
  * own shape (a map for untyped nodes). A value whose shape contradicts the schema is handled as a scalar leaf:
  * upstream rejects such objects in validation before merging, and a leaf keeps the request's value.
  */
-function resolve(node: SchemaNode, v: JsonValue | undefined): Resolved {
+function shapeOf(node: SchemaNode, v: JsonValue | undefined): Shape {
   const nil = v === undefined || v === null;
   switch (node.type) {
     case "map":
-      return nil || isObject(v) ? { kind: "map", atomic: node.mapType === "atomic", node } : scalarKind;
+      return nil || isObject(v) ? MAP : SCALAR;
     case "list":
-      return nil || Array.isArray(v) ? { kind: "list", atomic: node.listType === "atomic", node } : scalarKind;
+      return nil || Array.isArray(v) ? LIST : SCALAR;
     case "scalar":
-      return scalarKind;
+      return SCALAR;
     case "untyped":
-      if (nil || isObject(v)) return deducedMap;
-      return Array.isArray(v) ? deducedList : scalarKind;
+      if (nil || isObject(v)) return MAP;
+      return Array.isArray(v) ? LIST : SCALAR;
   }
 }
 
-function sameShape(a: Resolved, b: Resolved): boolean {
-  return a.kind === b.kind;
+/** Deduced (untyped) maps are granular. */
+function isAtomicMap(node: SchemaNode): boolean {
+  return node.type === "map" && node.mapType === "atomic";
 }
 
-/** The schema of map key `key`, and whether it is a named (struct) field, which is never a member by itself. */
-function mapChild(r: Resolved & { kind: "map" }, key: string): { node: SchemaNode; named: boolean } {
-  const n = r.node;
-  if (n?.fields && hasOwn(n.fields, key)) return { node: n.fields[key]!, named: true };
-  return { node: n?.additional ?? untyped, named: false };
+/** Deduced (untyped) lists are atomic. */
+function isAtomicList(node: SchemaNode): boolean {
+  return node.type !== "list" || node.listType === "atomic";
 }
 
-function listItems(r: Resolved & { kind: "list" }): SchemaNode {
-  return r.node?.items ?? untyped;
+/** The schema of map key `key`. */
+function childNode(node: SchemaNode, key: string): SchemaNode {
+  if (node.type !== "map") return untyped;
+  const fields = node.fields;
+  if (fields && hasOwn(fields, key)) return fields[key]!;
+  return node.additional ?? untyped;
 }
+
+/** Whether `key` is a named (struct) field, which is never a member of a field set by itself. */
+function isNamedField(node: SchemaNode, key: string): boolean {
+  return node.type === "map" && node.fields !== undefined && hasOwn(node.fields, key);
+}
+
+function itemsNode(node: SchemaNode): SchemaNode {
+  return node.type === "list" ? node.items : untyped;
+}
+
+function link(parent: PathLink | undefined, id: string): PathLink {
+  return { parent, id };
+}
+
+// --- list items ---------------------------------------------------------------------------------------------------
 
 /** A validation failure with upstream's path prefix and message (`ValidationError`). */
 export class TypedValueError extends Error {
@@ -81,32 +103,64 @@ function keyDefault(list: ListNode, key: string): JsonValue | undefined {
   return undefined;
 }
 
-/** `listItemToPathElement`; throws the bare message, callers add `element <i>: ` and the path. */
-function itemElement(r: Resolved & { kind: "list" }, index: number, item: JsonValue): PathElement {
-  const list = r.node;
-  if (!list || list.listType === "atomic") return { index };
-  if (list.listType === "map" && list.keys && list.keys.length > 0) {
+function keyValue(list: ListNode, item: JsonObject, key: string): JsonValue {
+  if (hasOwn(item, key)) return item[key]!;
+  const d = keyDefault(list, key);
+  if (d === undefined) {
+    throw new Error(`associative list with keys has an element that omits key field ${JSON.stringify(key)} (and doesn't have default value)`);
+  }
+  return d;
+}
+
+/**
+ * The id of a list item's path element (`listItemToPathElement` + `SerializePathElement`), built directly as the
+ * FieldsV1 key: `k:{"name":"app"}` with key names sorted, `v:"x"` for sets, `i:3` for atomic lists. Throws the bare
+ * message; callers add `element <i>: ` and the path.
+ */
+function itemId(list: SchemaNode, index: number, item: JsonValue): string {
+  if (list.type !== "list" || list.listType === "atomic") return "i:" + String(index);
+  const keys = list.keys;
+  if (list.listType === "map" && keys && keys.length > 0) {
     if (item === null) throw new Error("associative list with keys may not have a null element");
     if (!isObject(item)) throw new Error("associative list with keys may not have non-map elements");
-    const fields: Record<string, JsonValue> = {};
-    for (const k of list.keys) {
-      const v = own(item, k);
-      if (v !== undefined) {
-        setOwn(fields as JsonObject, k, v);
-        continue;
-      }
-      const d = keyDefault(list, k);
-      if (d === undefined) {
-        throw new Error(`associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`);
-      }
-      setOwn(fields as JsonObject, k, d);
-    }
-    return keyElement(fields);
+    if (keys.length === 1) return "k:{" + goJsonString(keys[0]!) + ":" + goJson(keyValue(list, item, keys[0]!)) + "}";
+    // Missing keys are reported in declaration order; the id lists them sorted, as a Go map encodes.
+    const fields: JsonObject = {};
+    for (const k of keys) setOwn(fields, k, keyValue(list, item, k));
+    return "k:" + goJson(fields);
   }
   if (isObject(item)) throw new Error("associative list without keys has an element that's a map type");
   if (Array.isArray(item)) throw new Error("not supported: associative list with lists as elements");
   if (item === null) throw new Error("associative list without keys has an element that's an explicit null");
-  return valueElement(item);
+  return "v:" + goJson(item);
+}
+
+/** A list's items by id, in first-seen order; more than one item per id when the list holds duplicates. */
+interface IndexedItems {
+  order: string[];
+  byId: Map<string, JsonValue[]>;
+}
+
+function indexItems(list: SchemaNode, items: JsonValue[] | undefined): IndexedItems {
+  const order: string[] = [];
+  const byId = new Map<string, JsonValue[]>();
+  if (items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const id = itemId(list, i, item);
+      const seen = byId.get(id);
+      if (seen) seen.push(item);
+      else {
+        byId.set(id, [item]);
+        order.push(id);
+      }
+    }
+  }
+  return { order, byId };
+}
+
+function pathText(path: PathLink | undefined): string {
+  return pathString(pathOfLink(path));
 }
 
 /**
@@ -115,173 +169,154 @@ function itemElement(r: Resolved & { kind: "list" }, index: number, item: JsonVa
  * field "protocol" (and doesn't have default value)`). The walkers below assume a value that passed this check.
  */
 export function validateKeys(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean): void {
-  validateAt(node, v, allowDuplicates, "");
+  validateAt(node, v, allowDuplicates, undefined);
 }
 
-function validateAt(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean, path: string): void {
-  const r = resolve(node, v);
-  if (r.kind === "map" && isObject(v)) {
-    for (const key of Object.keys(v)) validateAt(mapChild(r, key).node, v[key], allowDuplicates, path + "." + key);
-  } else if (r.kind === "list" && Array.isArray(v)) {
-    const seen = new Set<string>();
-    const items = listItems(r);
-    v.forEach((item, i) => {
-      let pe: PathElement;
+function validateAt(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean, path: PathLink | undefined): void {
+  const shape = shapeOf(node, v);
+  if (shape === MAP && isObject(v)) {
+    for (const key of Object.keys(v)) {
+      const child = v[key]!;
+      // Only maps and lists can hold list items; scalars need no step.
+      if (typeof child === "object" && child !== null) validateAt(childNode(node, key), child, allowDuplicates, link(path, "f:" + key));
+    }
+  } else if (shape === LIST && Array.isArray(v)) {
+    const items = itemsNode(node);
+    let seen: Set<string> | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i]!;
+      let id: string;
       try {
-        pe = itemElement(r, i, item);
+        id = itemId(node, i, item);
       } catch (e) {
-        throw new TypedValueError(path, `element ${i}: ${(e as Error).message}`);
+        throw new TypedValueError(pathText(path), `element ${i}: ${(e as Error).message}`);
       }
-      if (!("index" in pe)) {
-        const id = serializePathElement(pe);
-        if (seen.has(id) && !allowDuplicates) throw new TypedValueError(path, `duplicate entries for key ${pathElementString(pe)}`);
+      if (id.charCodeAt(0) !== 105 /* i */) {
+        seen ??= new Set();
+        if (seen.has(id) && !allowDuplicates) throw new TypedValueError(pathText(path), `duplicate entries for key ${pathElementString(elementOfId(id))}`);
         seen.add(id);
       }
-      validateAt(items, item, allowDuplicates, path + pathElementString(pe));
-    });
+      if (typeof item === "object" && item !== null) validateAt(items, item, allowDuplicates, link(path, id));
+    }
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Merging walker: `merge(lhs, rhs, rule, postItemHook)`. Merge and Compare are both instances of it.
+// --- merge --------------------------------------------------------------------------------------------------------
 
-interface Walker {
-  readonly path: PathElement[];
-  readonly lhs: JsonValue | undefined;
-  readonly rhs: JsonValue | undefined;
-  /** The output (`w.out`); undefined when the walker produced nothing. */
-  out: { v: JsonValue } | undefined;
-  inLeaf: boolean;
+/** `TypedValue.Merge` with `ruleKeepRHS`: the applied configuration wins on every leaf it sets. */
+export function mergeValues(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+  if (lhs === undefined && rhs === undefined) return undefined;
+  return mergeAt(node, lhs, rhs);
 }
 
-interface Rules {
-  /** Called on leaves: scalars, atomic lists and maps, and empty/null lists and maps. */
-  leaf(w: Walker): void;
-  /** Called after a non-leaf node (granular map, associative list, list item) was walked. */
-  post?(w: Walker): void;
+/**
+ * Upstream walks a value whose shape differs on both sides once per shape, but only the pass in the right-hand
+ * shape produces the output, so merging follows the right-hand side's shape.
+ */
+function mergeAt(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+  const shape = shapeOf(node, rhs);
+  if (shape === MAP) return mergeMap(node, lhs, rhs);
+  if (shape === LIST) return mergeList(node, lhs, rhs);
+  return mergeLeaf(lhs, rhs);
 }
 
-function mergeWalk(path: PathElement[], node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined, rules: Rules): Walker {
-  const w: Walker = { path, lhs, rhs, out: undefined, inLeaf: false };
-  const rl = resolve(node, lhs);
-  const rr = resolve(node, rhs);
-  if (sameShape(rl, rr)) {
-    handle(rr, w, rules);
-  } else {
-    handle(rl, { ...w }, rules);
-    handle(rr, w, rules);
+/** The right-hand value if set; the left-hand one (the same object) when both are equal. */
+function mergeLeaf(lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+  if (rhs === undefined) return lhs;
+  if (lhs !== undefined && lhs !== rhs && typeof rhs === "object" && valuesEqual(lhs, rhs)) return lhs;
+  return rhs;
+}
+
+function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+  const lm = isObject(lhs) ? lhs : undefined;
+  const rm = isObject(rhs) ? rhs : undefined;
+  if (isAtomicMap(node) || ((!lm || hasNoKeys(lm)) && (!rm || hasNoKeys(rm)))) return mergeLeaf(lhs, rhs);
+  // The output is `lm` itself until a key's value differs; only then is a copy started.
+  let out: JsonObject | undefined;
+  if (lm) {
+    const keys = Object.keys(lm);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const lv = lm[key]!;
+      const v = mergeAt(childNode(node, key), lv, rm && hasOwn(rm, key) ? rm[key] : undefined);
+      if (out) {
+        if (v !== undefined) setOwn(out, key, v);
+      } else if (v !== lv) {
+        out = {};
+        for (let j = 0; j < i; j++) setOwn(out, keys[j]!, lm[keys[j]!]!);
+        if (v !== undefined) setOwn(out, key, v);
+      }
+    }
   }
-  if (!w.inLeaf && rules.post) rules.post(w);
-  return w;
-}
-
-function handle(r: Resolved, w: Walker, rules: Rules): void {
-  if (r.kind === "scalar") doLeaf(w, rules);
-  else if (r.kind === "map") doMap(r, w, rules);
-  else doList(r, w, rules);
-}
-
-function doLeaf(w: Walker, rules: Rules): void {
-  if (w.inLeaf) return;
-  w.inLeaf = true;
-  rules.leaf(w);
-}
-
-function doMap(r: Resolved & { kind: "map" }, w: Walker, rules: Rules): void {
-  const lm = isObject(w.lhs) ? w.lhs : undefined;
-  const rm = isObject(w.rhs) ? w.rhs : undefined;
-  const emptyPromoteToLeaf = (!lm || Object.keys(lm).length === 0) && (!rm || Object.keys(rm).length === 0);
-  if (r.atomic || emptyPromoteToLeaf) {
-    doLeaf(w, rules);
-    return;
+  if (rm) {
+    for (const key of Object.keys(rm)) {
+      if (lm && hasOwn(lm, key)) continue;
+      if (!out) out = lm ? copyObject(lm) : {};
+      const v = mergeAt(childNode(node, key), undefined, rm[key]);
+      if (v !== undefined) setOwn(out, key, v);
+    }
   }
+  return out ?? lm;
+}
+
+function copyObject(obj: JsonObject): JsonObject {
   const out: JsonObject = {};
-  let any = false;
-  const visit = (key: string) => {
-    const child = mapChild(r, key);
-    const cw = mergeWalk([...w.path, fieldElement(key)], child.node, lm ? own(lm, key) : undefined, rm ? own(rm, key) : undefined, rules);
-    if (cw.out) {
-      setOwn(out, key, cw.out.v);
-      any = true;
-    }
-  };
-  if (lm) for (const key of Object.keys(lm)) visit(key);
-  if (rm) for (const key of Object.keys(rm)) if (!lm || !hasOwn(lm, key)) visit(key);
-  if (any) w.out = { v: out };
+  for (const key of Object.keys(obj)) setOwn(out, key, obj[key]!);
+  return out;
 }
 
-interface IndexedItems {
-  order: PathElement[];
-  /** Items by serialized path element; more than one when the list holds duplicates. */
-  byId: Map<string, JsonValue[]>;
+function mergeList(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+  const ll = Array.isArray(lhs) ? lhs : undefined;
+  const rl = Array.isArray(rhs) ? rhs : undefined;
+  if (isAtomicList(node) || ((!ll || ll.length === 0) && (!rl || rl.length === 0))) return mergeLeaf(lhs, rhs);
+  const out = mergeListItems(node, ll, rl);
+  if (out.length === 0) return undefined;
+  if (ll && sameItems(ll, out)) return ll;
+  return out;
 }
 
-function indexItems(r: Resolved & { kind: "list" }, list: JsonValue[] | undefined): IndexedItems {
-  const order: PathElement[] = [];
-  const byId = new Map<string, JsonValue[]>();
-  (list ?? []).forEach((item, i) => {
-    const pe = itemElement(r, i, item);
-    const id = serializePathElement(pe);
-    const seen = byId.get(id);
-    if (seen) seen.push(item);
-    else {
-      byId.set(id, [item]);
-      order.push(pe);
-    }
-  });
-  return { order, byId };
-}
-
-function doList(r: Resolved & { kind: "list" }, w: Walker, rules: Rules): void {
-  const ll = Array.isArray(w.lhs) ? w.lhs : undefined;
-  const rl = Array.isArray(w.rhs) ? w.rhs : undefined;
-  const emptyPromoteToLeaf = (!ll || ll.length === 0) && (!rl || rl.length === 0);
-  if (r.atomic || emptyPromoteToLeaf) {
-    doLeaf(w, rules);
-    return;
-  }
-  visitListItems(r, w, ll, rl, rules);
+function sameItems(a: JsonValue[], b: JsonValue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
  * Upstream's current ordering: items of both sides keep the order the applied list gives them, items only in the
  * live list stay where they were relative to their neighbours, and new items come in the applied list's order.
  */
-function visitListItems(r: Resolved & { kind: "list" }, w: Walker, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined, rules: Rules): void {
-  const items = listItems(r);
-  const rhs = indexItems(r, rl);
-  const lhs = indexItems(r, ll);
+function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined): JsonValue[] {
+  const items = itemsNode(node);
+  const rhs = indexItems(node, rl);
+  const lhs = indexItems(node, ll);
   const out: JsonValue[] = [];
-  const idOf = (pe: PathElement) => serializePathElement(pe);
 
-  const mergeItem = (pe: PathElement, lItems: JsonValue[] | undefined, rItems: JsonValue[] | undefined) => {
+  const mergeItem = (lItems: JsonValue[] | undefined, rItems: JsonValue[] | undefined) => {
     if ((lItems && lItems.length > 1) || (rItems && rItems.length > 1)) {
       // Duplicate keys in the live list: the item is one leaf; the applied item replaces all its duplicates.
-      const lw: Walker = { path: [...w.path, pe], lhs: lItems, rhs: rItems, out: undefined, inLeaf: true };
-      rules.leaf(lw);
-      if (lw.out) out.push(...(lw.out.v as JsonValue[]));
+      for (const item of rItems ?? lItems!) out.push(item);
       return;
     }
-    const cw = mergeWalk([...w.path, pe], items, lItems?.[0], rItems?.[0], rules);
-    if (cw.out) out.push(cw.out.v);
+    const v = mergeAt(items, lItems?.[0], rItems?.[0]);
+    if (v !== undefined) out.push(v);
   };
 
-  const shared = rhs.order.filter((pe) => lhs.byId.has(idOf(pe)));
+  const shared = rhs.order.filter((id) => lhs.byId.has(id));
   let sharedAt = 0;
-  let nextShared: string | undefined = shared[0] ? idOf(shared[0]) : undefined;
+  let nextShared: string | undefined = shared[0];
   const advanceShared = () => {
     sharedAt++;
-    nextShared = sharedAt < shared.length ? idOf(shared[sharedAt]!) : undefined;
+    nextShared = shared[sharedAt];
   };
 
   let li = 0;
   let ri = 0;
   while (li < lhs.order.length || ri < rhs.order.length) {
     if (li < lhs.order.length && ri < rhs.order.length) {
-      const lid = idOf(lhs.order[li]!);
-      const rid = idOf(rhs.order[ri]!);
+      const lid = lhs.order[li]!;
+      const rid = rhs.order[ri]!;
       if (lid === rid) {
-        mergeItem(lhs.order[li]!, lhs.byId.get(lid), rhs.byId.get(rid));
+        mergeItem(lhs.byId.get(lid), rhs.byId.get(rid));
         li++;
         ri++;
         advanceShared();
@@ -293,37 +328,26 @@ function visitListItems(r: Resolved & { kind: "list" }, w: Walker, ll: JsonValue
       }
     }
     if (li < lhs.order.length) {
-      const lid = idOf(lhs.order[li]!);
+      const lid = lhs.order[li]!;
       if (!rhs.byId.has(lid)) {
-        mergeItem(lhs.order[li]!, lhs.byId.get(lid), undefined);
+        mergeItem(lhs.byId.get(lid), undefined);
         li++;
         continue;
       }
     }
     if (ri < rhs.order.length) {
-      const pe = rhs.order[ri]!;
-      const rid = idOf(pe);
-      mergeItem(pe, lhs.byId.get(rid), rhs.byId.get(rid));
+      const rid = rhs.order[ri]!;
+      mergeItem(lhs.byId.get(rid), rhs.byId.get(rid));
       ri++;
       if (nextShared !== undefined && nextShared === rid) advanceShared();
     } else {
       li++; // only shared items already placed remain on the left
     }
   }
-  if (out.length > 0) w.out = { v: out };
+  return out;
 }
 
-/** `TypedValue.Merge` with `ruleKeepRHS`: the applied configuration wins on every leaf it sets. */
-export function mergeValues(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
-  if (lhs === undefined && rhs === undefined) return undefined;
-  const w = mergeWalk([], node, lhs, rhs, {
-    leaf(w) {
-      if (w.rhs !== undefined) w.out = { v: w.rhs };
-      else if (w.lhs !== undefined) w.out = { v: w.lhs };
-    },
-  });
-  return w.out?.v;
-}
+// --- compare ------------------------------------------------------------------------------------------------------
 
 export interface Comparison {
   added: FieldSet;
@@ -335,18 +359,87 @@ export interface Comparison {
 export function compareTyped(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): Comparison {
   const c: Comparison = { added: FieldSet.empty(), modified: FieldSet.empty(), removed: FieldSet.empty() };
   if (lhs === undefined && rhs === undefined) return c;
-  mergeWalk([], node, lhs, rhs, {
-    leaf(w) {
-      if (w.lhs === undefined) c.added.insert(w.path);
-      else if (w.rhs === undefined) c.removed.insert(w.path);
-      else if (!valuesEqual(w.lhs, w.rhs)) c.modified.insert(w.path);
-    },
-    post(w) {
-      if (w.lhs === undefined) c.added.insert(w.path);
-      else if (w.rhs === undefined) c.removed.insert(w.path);
-    },
-  });
+  compareAt(node, lhs, rhs, undefined, c);
   return c;
+}
+
+/**
+ * One node of the comparison. The same value on both sides (in particular the same object, which merge leaves in
+ * place) has nothing to report below it. When the shapes differ, upstream visits the node once per shape, and both
+ * visits report; the node itself is reported as a non-leaf unless the right-hand visit ended in a leaf.
+ */
+function compareAt(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined, path: PathLink | undefined, c: Comparison): void {
+  if (lhs === rhs) return;
+  const sl = shapeOf(node, lhs);
+  const sr = shapeOf(node, rhs);
+  if (sl !== sr) compareShape(sl, node, lhs, rhs, path, c);
+  const leaf = compareShape(sr, node, lhs, rhs, path, c);
+  if (!leaf && path) {
+    if (lhs === undefined) c.added.insertLink(path);
+    else if (rhs === undefined) c.removed.insertLink(path);
+  }
+}
+
+/** Visits the node as `shape`; true when that made it a leaf. */
+function compareShape(shape: Shape, node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined, path: PathLink | undefined, c: Comparison): boolean {
+  if (shape === MAP) {
+    const lm = isObject(lhs) ? lhs : undefined;
+    const rm = isObject(rhs) ? rhs : undefined;
+    if (isAtomicMap(node) || ((!lm || hasNoKeys(lm)) && (!rm || hasNoKeys(rm)))) {
+      compareLeaf(lhs, rhs, path, c);
+      return true;
+    }
+    if (lm) {
+      for (const key of Object.keys(lm)) {
+        const lv = lm[key];
+        const rv = rm && hasOwn(rm, key) ? rm[key] : undefined;
+        if (lv !== rv) compareAt(childNode(node, key), lv, rv, link(path, "f:" + key), c);
+      }
+    }
+    if (rm) {
+      for (const key of Object.keys(rm)) {
+        if (!lm || !hasOwn(lm, key)) compareAt(childNode(node, key), undefined, rm[key], link(path, "f:" + key), c);
+      }
+    }
+    return false;
+  }
+  if (shape === LIST) {
+    const ll = Array.isArray(lhs) ? lhs : undefined;
+    const rl = Array.isArray(rhs) ? rhs : undefined;
+    if (isAtomicList(node) || ((!ll || ll.length === 0) && (!rl || rl.length === 0))) {
+      compareLeaf(lhs, rhs, path, c);
+      return true;
+    }
+    compareListItems(node, ll, rl, path, c);
+    return false;
+  }
+  compareLeaf(lhs, rhs, path, c);
+  return true;
+}
+
+function compareLeaf(lhs: JsonValue | JsonValue[] | undefined, rhs: JsonValue | JsonValue[] | undefined, path: PathLink | undefined, c: Comparison): void {
+  if (!path) return; // nobody owns the whole object
+  if (lhs === undefined) c.added.insertLink(path);
+  else if (rhs === undefined) c.removed.insertLink(path);
+  else if (!valuesEqual(lhs, rhs)) c.modified.insertLink(path);
+}
+
+/** Every item id of either side once; order does not matter to a comparison. */
+function compareListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined, path: PathLink | undefined, c: Comparison): void {
+  const items = itemsNode(node);
+  const rhs = indexItems(node, rl);
+  const lhs = indexItems(node, ll);
+  const compareItem = (id: string, lItems: JsonValue[] | undefined, rItems: JsonValue[] | undefined) => {
+    if ((lItems && lItems.length > 1) || (rItems && rItems.length > 1)) {
+      compareLeaf(lItems, rItems, link(path, id), c); // duplicates: one leaf, as in merge
+      return;
+    }
+    const lv = lItems?.[0];
+    const rv = rItems?.[0];
+    if (lv !== rv) compareAt(items, lv, rv, link(path, id), c);
+  };
+  for (const id of rhs.order) compareItem(id, lhs.byId.get(id), rhs.byId.get(id));
+  for (const id of lhs.order) if (!rhs.byId.has(id)) compareItem(id, lhs.byId.get(id), undefined);
 }
 
 export function isSameComparison(c: Comparison): boolean {
@@ -363,46 +456,51 @@ export function excludeFields(c: Comparison, ignored: FieldSet | undefined): Com
   };
 }
 
+// --- field sets of values -----------------------------------------------------------------------------------------
+
 /**
  * `TypedValue.ToFieldSet`: the paths a value sets. Scalars, atomic lists/maps and list items are members; map keys
  * are members unless they are named fields of a struct holding a non-empty value.
  */
 export function toFieldSet(node: SchemaNode, v: JsonValue | undefined): FieldSet {
   const set = FieldSet.empty();
-  if (v !== undefined) collect(node, v, [], set);
+  if (v === undefined) return set;
+  // The root itself is never a member; only a granular map or list contributes paths.
+  const shape = shapeOf(node, v);
+  if (shape === MAP && !isAtomicMap(node) && isObject(v)) collectMap(node, v, set);
+  else if (shape === LIST && !isAtomicList(node) && Array.isArray(v)) collectList(node, v, set);
   return set;
 }
 
-function collect(node: SchemaNode, v: JsonValue, path: PathElement[], set: FieldSet): void {
-  const r = resolve(node, v);
-  if (r.kind === "scalar") {
-    set.insert(path);
-  } else if (r.kind === "list") {
-    if (r.atomic) {
-      set.insert(path);
-      return;
-    }
-    if (!Array.isArray(v)) return;
-    const items = listItems(r);
-    v.forEach((item, i) => {
-      const p = [...path, itemElement(r, i, item)];
-      collect(items, item, p, set);
-      set.insert(p);
-    });
-  } else {
-    if (r.atomic) {
-      set.insert(path);
-      return;
-    }
-    if (!isObject(v)) return;
-    for (const key of Object.keys(v)) {
-      const child = mapChild(r, key);
-      const val = v[key]!;
-      const p = [...path, fieldElement(key)];
-      collect(child.node, val, p, set);
-      if (val === null || (isObject(val) && Object.keys(val).length === 0) || !child.named) set.insert(p);
-    }
+/** The paths of the value at `parent`/`id`; `member` says whether that path is a member itself. */
+function collect(node: SchemaNode, v: JsonValue, parent: FieldSet, id: string, member: boolean): void {
+  const shape = shapeOf(node, v);
+  if (shape === SCALAR || (shape === MAP ? isAtomicMap(node) : isAtomicList(node))) {
+    parent.addMember(id);
+    return;
   }
+  if (member) parent.addMember(id);
+  if (shape === MAP) {
+    if (isObject(v) && !hasNoKeys(v)) {
+      collectMap(node, v, parent.childForInsert(id));
+      parent.dropIfEmpty(id); // a struct whose only fields are empty lists adds nothing
+    }
+  } else if (Array.isArray(v) && v.length > 0) {
+    collectList(node, v, parent.childForInsert(id));
+  }
+}
+
+function collectMap(node: SchemaNode, v: JsonObject, set: FieldSet): void {
+  for (const key of Object.keys(v)) {
+    const val = v[key]!;
+    const member = val === null || !isNamedField(node, key) || (isObject(val) && hasNoKeys(val));
+    collect(childNode(node, key), val, set, "f:" + key, member);
+  }
+}
+
+function collectList(node: SchemaNode, v: JsonValue[], set: FieldSet): void {
+  const items = itemsNode(node);
+  for (let i = 0; i < v.length; i++) collect(items, v[i]!, set, itemId(node, i, v[i]!), true);
 }
 
 /**
@@ -415,28 +513,29 @@ export function removeItems(node: SchemaNode, v: JsonValue | undefined, toRemove
 }
 
 function remove(node: SchemaNode, v: JsonValue, toRemove: FieldSet): JsonValue {
-  const r = resolve(node, v);
-  if (r.kind === "scalar") return v;
-  if (r.kind === "list") {
-    if (!Array.isArray(v) || v.length === 0 || r.atomic) return null;
-    const items = listItems(r);
+  const shape = shapeOf(node, v);
+  if (shape === SCALAR) return v;
+  if (shape === LIST) {
+    if (!Array.isArray(v) || v.length === 0 || isAtomicList(node)) return null;
+    const items = itemsNode(node);
     const out: JsonValue[] = [];
-    v.forEach((item, i) => {
-      const pe = itemElement(r, i, item);
-      if (toRemove.has([pe])) return;
-      const sub = toRemove.withPrefix(pe);
-      out.push(sub.isEmpty() ? item : remove(items, item, sub));
-    });
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i]!;
+      const id = itemId(node, i, item);
+      if (toRemove.hasMemberId(id)) continue;
+      const sub = toRemove.childById(id);
+      out.push(!sub || sub.isEmpty() ? item : remove(items, item, sub));
+    }
     return out.length > 0 ? out : null;
   }
-  if (!isObject(v) || Object.keys(v).length === 0 || r.atomic) return null;
+  if (!isObject(v) || hasNoKeys(v) || isAtomicMap(node)) return null;
   const out: JsonObject = {};
   let any = false;
   for (const key of Object.keys(v)) {
-    const pe = fieldElement(key);
-    if (toRemove.has([pe])) continue;
-    const sub = toRemove.withPrefix(pe);
-    setOwn(out, key, sub.isEmpty() ? v[key]! : remove(mapChild(r, key).node, v[key]!, sub));
+    const id = "f:" + key;
+    if (toRemove.hasMemberId(id)) continue;
+    const sub = toRemove.childById(id);
+    setOwn(out, key, !sub || sub.isEmpty() ? v[key]! : remove(childNode(node, key), v[key]!, sub));
     any = true;
   }
   return any ? out : null;
@@ -448,27 +547,24 @@ function remove(node: SchemaNode, v: JsonValue, toRemove: FieldSet): JsonValue {
  */
 export function ensureNamedFieldsAreMembers(set: FieldSet, node: SchemaNode | undefined): FieldSet {
   const mapNode = node && (node.type === "map" || node.type === "untyped") ? node : undefined;
-  const members = [...set.memberElements()];
-  const children: Array<{ pe: PathElement; set: FieldSet }> = [];
-  for (const c of set.childEntries()) {
-    let childNode: SchemaNode | undefined;
-    if ("field" in c.pe && mapNode) {
-      const fields = mapNode.type === "map" ? mapNode.fields : undefined;
-      if (fields && hasOwn(fields, c.pe.field)) {
-        childNode = fields[c.pe.field];
-        if (!members.some((m) => "field" in m && m.field === (c.pe as { field: string }).field)) members.push(c.pe);
+  let members: Set<string> | undefined;
+  const children = new Map<string, FieldSet>();
+  for (const [id, sub] of set.childEntries()) {
+    let child: SchemaNode | undefined;
+    if (id.charCodeAt(0) === 102 /* f */ && mapNode) {
+      const name = id.slice(2);
+      if (mapNode.type === "map" && mapNode.fields && hasOwn(mapNode.fields, name)) {
+        child = mapNode.fields[name];
+        (members ??= new Set(set.memberIds())).add(id);
       } else {
-        childNode = mapNode.type === "map" ? (mapNode.additional ?? untyped) : untyped;
+        child = mapNode.type === "map" ? (mapNode.additional ?? untyped) : untyped;
       }
-    } else if ("key" in c.pe && node?.type === "list") {
-      childNode = node.items;
+    } else if (id.charCodeAt(0) === 107 /* k */ && node?.type === "list") {
+      child = node.items;
     }
-    children.push({ pe: c.pe, set: ensureNamedFieldsAreMembers(c.set, childNode) });
+    children.set(id, ensureNamedFieldsAreMembers(sub, child));
   }
-  const withNamed = FieldSet.fromParts([], children);
-  const result = FieldSet.empty();
-  for (const m of members) result.insert([m]);
-  return result.union(withNamed);
+  return FieldSet.fromIds(members ?? new Set(set.memberIds()), children);
 }
 
 /** The sub-schema at a path, following fields, list items and map values (untyped where the schema says nothing). */

@@ -50,10 +50,12 @@ function update(
   const compare = excludeFields(compareTyped(schema, oldObject, newObject), ignored);
   const changed = compare.modified.union(compare.added);
   const conflicts = new Map<string, FieldSet>();
-  for (const [manager, vs] of managers) {
-    if (manager === workflow) continue;
-    const conflictSet = vs.set.intersection(changed);
-    if (!conflictSet.isEmpty()) conflicts.set(manager, conflictSet);
+  if (!changed.isEmpty()) {
+    for (const [manager, vs] of managers) {
+      if (manager === workflow) continue;
+      const conflictSet = vs.set.intersection(changed);
+      if (!conflictSet.isEmpty()) conflicts.set(manager, conflictSet);
+    }
   }
   if (!force && conflicts.size > 0) {
     const list: Conflict[] = [];
@@ -74,6 +76,11 @@ function update(
   }
   for (const [manager, vs] of [...managers]) if (vs.set.isEmpty()) managers.delete(manager);
   return compare;
+}
+
+function hasOtherManagers(managers: ManagedFieldSets, workflow: string): boolean {
+  for (const manager of managers.keys()) if (manager !== workflow) return true;
+  return false;
 }
 
 /**
@@ -122,37 +129,60 @@ export function applyManagers(options: {
   manager: string;
   force: boolean;
   ignored?: FieldSet;
+  /** `toFieldSet(schema, config)`, when the caller has it already. */
+  configSet?: FieldSet;
 }): ApplyOutcome {
   const { schema, live, config, manager } = options;
   const managers = copyManagers(options.managers);
   let merged = mergeValues(schema, live, config);
   const lastSet = managers.get(manager);
-  let set = toFieldSet(schema, config);
+  let set = options.configSet ?? toFieldSet(schema, config);
   if (options.ignored) set = set.recursiveDifference(options.ignored);
   managers.set(manager, { set, apiVersion: options.apiVersion, applied: true });
-  merged = prune(schema, merged, managers, lastSet);
-  update(schema, live, merged, managers, manager, options.force, options.ignored);
-  return { object: valuesEqual(live, merged) ? undefined : merged, managers };
+  merged = prune(schema, merged, managers, lastSet, set);
+  if (hasOtherManagers(managers, manager)) {
+    update(schema, live, merged, managers, manager, options.force, options.ignored);
+  } else {
+    // Nobody else to conflict with or to take fields from; only emptied sets would be dropped, and this one is the
+    // configuration's own.
+    if (set.isEmpty()) managers.delete(manager);
+  }
+  // Merge and prune keep the live value itself where nothing changed, so identity settles most no-op applies.
+  const unchanged = merged === live || valuesEqual(live, merged);
+  return { object: unchanged ? undefined : merged, managers };
 }
 
 /**
  * Removes a field, list item or map entry iff the applier applied it last time, does not apply it now, and no
  * other manager (applier or updater) owns it.
+ *
+ * When every path the applier owned is in its new configuration (`lastSet ⊆ newSet`, the usual re-apply), nothing
+ * can be pruned, so the three passes below are skipped: the final removal is limited to E(last) (E adding named
+ * fields, see ensureNamedFieldsAreMembers), and a path r of E(last) ⊆ E(new) ⊆ E(managed) is only lost by the
+ * add-back pass if an ancestor of r is removed there; but E(new), the field set of a value, holds every ancestor of
+ * its paths, and the add-back pass keeps everything in E(managed).
  */
-function prune(schema: SchemaNode, merged: JsonValue | undefined, managers: ManagedFieldSets, lastSet: VersionedSet | undefined): JsonValue | undefined {
+function prune(
+  schema: SchemaNode,
+  merged: JsonValue | undefined,
+  managers: ManagedFieldSets,
+  lastSet: VersionedSet | undefined,
+  newSet: FieldSet,
+): JsonValue | undefined {
   if (!lastSet || lastSet.set.isEmpty()) return merged;
+  if (lastSet.set.isSubsetOf(newSet)) return merged;
   const named = (s: FieldSet) => ensureNamedFieldsAreMembers(s, schema);
-  let pruned = removeItems(schema, merged, named(lastSet.set));
+  const last = named(lastSet.set);
+  let pruned = removeItems(schema, merged, last);
 
   // Add back what anybody (including the applier's new configuration) owns.
   let managed = FieldSet.empty();
   for (const vs of managers.values()) managed = managed.union(vs.set);
-  let mergedSet = named(toFieldSet(schema, merged));
+  const mergedSet = named(toFieldSet(schema, merged));
   let prunedSet = named(toFieldSet(schema, pruned));
   pruned = removeItems(schema, merged, mergedSet.difference(prunedSet.union(named(managed))));
 
   // Add back what the applier did not own before: only its own former fields may go.
   prunedSet = named(toFieldSet(schema, pruned));
-  mergedSet = named(toFieldSet(schema, merged));
-  return removeItems(schema, merged, mergedSet.difference(prunedSet).intersection(named(lastSet.set)));
+  return removeItems(schema, merged, mergedSet.difference(prunedSet).intersection(last));
 }

@@ -31,24 +31,40 @@ export function setOwn(obj: JsonObject, key: string, value: JsonValue): void {
 }
 
 export function deepClone<T extends JsonValue | undefined>(v: T): T {
-  if (Array.isArray(v)) return v.map((item) => deepClone(item)) as T;
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) setOwn(out, k, deepClone(v[k] as JsonValue));
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: JsonValue[] = new Array<JsonValue>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = deepClone(v[i] as JsonValue);
     return out as T;
   }
-  return v;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) setOwn(out, k, deepClone((v as JsonObject)[k] as JsonValue));
+  return out as T;
 }
 
-/** Go compares strings bytewise on UTF-8, which is code point order (JS `<` compares UTF-16 units). */
+/** True for an object without own keys, without listing them. */
+export function hasNoKeys(obj: JsonObject): boolean {
+  for (const k in obj) if (hasOwn(obj, k)) return false;
+  return true;
+}
+
+/**
+ * Go compares strings bytewise on UTF-8, which is code point order. JS `<` compares UTF-16 units, which agrees
+ * except where a surrogate meets a unit at or above U+E000, so only that case looks at code points.
+ */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
+  const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i)!;
-    const cb = b.codePointAt(i)!;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 0xffff) i++;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if ((ca & 0xf800) === 0xd800 || (cb & 0xf800) === 0xd800) {
+      const pa = a.codePointAt(i)!;
+      const pb = b.codePointAt(i)!;
+      return pa < pb ? -1 : 1;
+    }
+    return ca < cb ? -1 : 1;
   }
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
@@ -113,16 +129,19 @@ function compareMaps(a: JsonObject, b: JsonObject): number {
 /** `value.Equals`: deep, key order insensitive, integers equal to floats of the same value. */
 export function valuesEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
-  if (a === undefined || b === undefined) return false;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => valuesEqual(item, b[i]));
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
+    return true;
   }
-  if (isObject(a) && isObject(b)) {
-    const ak = Object.keys(a);
-    if (ak.length !== Object.keys(b).length) return false;
-    return ak.every((k) => hasOwn(b, k) && valuesEqual(a[k], b[k]));
-  }
-  return false;
+  if (Array.isArray(b)) return false;
+  const ak = Object.keys(a);
+  let bn = 0;
+  for (const k in b) if (hasOwn(b, k)) bn++;
+  if (ak.length !== bn) return false;
+  for (const k of ak) if (!hasOwn(b, k) || !valuesEqual(a[k], b[k])) return false;
+  return true;
 }
 
 /** Go's `%q` for the strings that occur in keys and set values (printable text; JSON escapes otherwise). */
@@ -156,10 +175,13 @@ export function goString(v: JsonValue): string {
 }
 
 const htmlUnsafe = /[<>&\u2028\u2029]/g;
+const hasHtmlUnsafe = /[<>&\u2028\u2029]/;
 
 /** Go `encoding/json` string escaping (HTML-safe, as both encoding/json and json-iterator's std config do). */
 export function goJsonString(s: string): string {
-  return JSON.stringify(s).replace(htmlUnsafe, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  const json = JSON.stringify(s);
+  if (!hasHtmlUnsafe.test(json)) return json;
+  return json.replace(htmlUnsafe, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
 /** Go `json.Marshal` of decoded JSON: map keys sorted, compact, HTML-safe. */

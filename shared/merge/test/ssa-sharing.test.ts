@@ -1,0 +1,133 @@
+/**
+ * Properties the fast paths of the SSA engine must keep: the walkers share unchanged subtrees between the live
+ * object, the configuration and the merge result internally, so the public calls must neither modify their inputs
+ * nor return objects that alias them; and pruning skips its passes when the applier's previous fields are all in
+ * its new configuration, which must never drop fields that nobody owns (Server-Side Apply documentation: an apply
+ * removes only fields the applier owned and stopped applying).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { builtinSchema } from "../src/builtin.js";
+import { applyServerSide, type JsonObject, type JsonValue, type ManagedFieldsEntry, updateManagedFields } from "../src/ssa/index.js";
+
+const schema = builtinSchema("apps/v1", "Deployment")!;
+const now = "2024-05-01T10:00:00Z";
+
+function deployment(image: string, extraEnv: number): JsonObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "default", labels: { app: "web" }, annotations: { "example.com/rev": image } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "web" } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: {
+          containers: [
+            {
+              name: "app",
+              image,
+              ports: [{ containerPort: 8080 }],
+              env: Array.from({ length: extraEnv }, (_, i) => ({ name: `E${i}`, value: String(i) })),
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function apply(live: JsonObject | undefined, applied: JsonObject, manager = "tool"): { object: JsonObject; managedFields: ManagedFieldsEntry[] } {
+  const r = applyServerSide({ live, applied, manager, schema, apiVersion: "apps/v1", kind: "Deployment", now });
+  if ("conflicts" in r) throw new Error(r.message);
+  return r;
+}
+
+/** Every object and array reachable from `v`. */
+function containers(v: JsonValue | undefined, out = new Set<object>()): Set<object> {
+  if (typeof v === "object" && v !== null) {
+    out.add(v);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) containers(child, out);
+  }
+  return out;
+}
+
+function assertNoAliasing(result: JsonObject, ...inputs: JsonObject[]): void {
+  const inputObjects = new Set<object>();
+  for (const input of inputs) containers(input, inputObjects);
+  for (const o of containers(result)) assert.ok(!inputObjects.has(o), "the result shares an object or array with an input");
+}
+
+describe("ssa results and inputs", () => {
+  it("an apply that changes one field returns a fresh object and leaves live and configuration untouched", () => {
+    const live = apply(undefined, deployment("app:1", 3)).object;
+    const applied = deployment("app:2", 3);
+    const liveBefore = structuredClone(live);
+    const appliedBefore = structuredClone(applied);
+    const r = apply(live, applied);
+    assert.deepEqual(live, liveBefore);
+    assert.deepEqual(applied, appliedBefore);
+    assertNoAliasing(r.object, live, applied);
+    const container = ((r.object.spec as JsonObject).template as JsonObject).spec as JsonObject;
+    assert.equal(((container.containers as JsonObject[])[0] as JsonObject).image, "app:2");
+  });
+
+  it("a no-op re-apply returns a copy of the live object, not the live object", () => {
+    const live = apply(undefined, deployment("app:1", 3)).object;
+    const applied = deployment("app:1", 3);
+    const r = apply(live, applied);
+    assert.deepEqual(r.object, live);
+    assertNoAliasing(r.object, live, applied);
+    assert.deepEqual(r.managedFields, live.metadata && (live.metadata as JsonObject).managedFields);
+  });
+
+  it("updateManagedFields returns a fresh object and leaves its inputs untouched", () => {
+    const live = apply(undefined, deployment("app:1", 3)).object;
+    const updated = structuredClone(live);
+    (updated.spec as JsonObject).replicas = 5;
+    const liveBefore = structuredClone(live);
+    const updatedBefore = structuredClone(updated);
+    const r = updateManagedFields({ live, updated, manager: "scaler", schema, apiVersion: "apps/v1", now });
+    assert.deepEqual(live, liveBefore);
+    assert.deepEqual(updated, updatedBefore);
+    assertNoAliasing(r.object, live, updated);
+    assert.deepEqual(
+      r.managedFields.map((e) => e.manager),
+      ["tool", "scaler"],
+    );
+  });
+});
+
+describe("ssa pruning of fields nobody owns", () => {
+  /** The applied object plus a label and an env entry that no managedFields entry mentions. */
+  function withUnownedFields(live: JsonObject): JsonObject {
+    const o = structuredClone(live);
+    ((o.metadata as JsonObject).labels as JsonObject).unowned = "yes";
+    const container = (((o.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[];
+    (container[0]!.env as JsonObject[]).push({ name: "UNOWNED", value: "1" });
+    return o;
+  }
+
+  it("re-applying the same fields keeps unowned siblings of owned fields", () => {
+    const live = withUnownedFields(apply(undefined, deployment("app:1", 2)).object);
+    const r = apply(live, deployment("app:2", 2));
+    assert.equal(((r.object.metadata as JsonObject).labels as JsonObject).unowned, "yes");
+    const env = ((((r.object.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[])[0]!.env as JsonObject[];
+    assert.deepEqual(
+      env.map((e) => e.name),
+      ["E0", "E1", "UNOWNED"],
+    );
+  });
+
+  it("dropping a field removes it but keeps unowned siblings", () => {
+    const live = withUnownedFields(apply(undefined, deployment("app:1", 2)).object);
+    const r = apply(live, deployment("app:1", 1));
+    assert.equal(((r.object.metadata as JsonObject).labels as JsonObject).unowned, "yes");
+    const env = ((((r.object.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[])[0]!.env as JsonObject[];
+    assert.deepEqual(
+      env.map((e) => e.name),
+      ["E0", "UNOWNED"],
+    );
+  });
+});

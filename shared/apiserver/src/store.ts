@@ -27,8 +27,7 @@ export class StoredEntry {
 
 /** An event as the store emits it; encodings for the wire are cached on it per format. */
 export class StoreEvent {
-  /** Wire encodings keyed by format (view, table options...), filled by the watch code. */
-  readonly encoded = new Map<string, string>();
+  private encodings?: Map<string, string>;
   constructor(
     readonly type: EventType,
     readonly bucket: string,
@@ -40,6 +39,16 @@ export class StoreEvent {
     readonly prev: KubeObject | undefined,
     readonly entry: StoredEntry,
   ) {}
+
+  /** Wire encodings keyed by format (view, table options...), shared by the watchers of this event. */
+  get encoded(): Map<string, string> {
+    return (this.encodings ??= new Map());
+  }
+
+  /** Drops the encodings once every watcher has been served (history replays re-encode). */
+  dropEncodings(): void {
+    this.encodings = undefined;
+  }
 }
 
 export type StoreListener = (ev: StoreEvent) => void;
@@ -222,7 +231,7 @@ export class Store {
     for (const l of b.listeners) safeCall(l, ev);
     for (const l of this.globalListeners) safeCall(l, ev);
     // Encodings are shared by the watchers notified just now; replays re-encode, so history stays small.
-    ev.encoded.clear();
+    ev.dropEncodings();
   }
 }
 

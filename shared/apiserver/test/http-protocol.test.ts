@@ -172,7 +172,7 @@ describe("write semantics", () => {
     const r = await req(
       "POST",
       CM,
-      json({ apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "gen-", uid: "client-uid", creationTimestamp: "2001-01-01T00:00:00Z", resourceVersion: "999" } }),
+      json({ apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "gen-", uid: "client-uid", creationTimestamp: "2001-01-01T00:00:00Z" } }),
     );
     assert.equal(r.status, 201);
     assert.match(r.json.metadata.name, /^gen-[a-z0-9]{5}$/);
@@ -180,6 +180,9 @@ describe("write semantics", () => {
     assert.match(r.json.metadata.uid, /^[0-9a-f-]{36}$/);
     assert.match(r.json.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.notEqual(r.json.metadata.creationTimestamp, "2001-01-01T00:00:00Z");
+    const withRV = await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "with-rv", resourceVersion: "999" } }));
+    assert.equal(withRV.status, 500);
+    assert.equal(withRV.json.message, "resourceVersion should not be set on objects to be created");
   });
 
   test("one global resourceVersion counter across types; lists report it", async () => {
@@ -359,6 +362,30 @@ describe("write semantics", () => {
     const coll = await req("DELETE", `${CM}?labelSelector=dc%3Dgo`);
     assert.equal(coll.status, 200);
     assert.equal((await req("GET", `${CM}?labelSelector=dc`)).json.items.map((i: { metadata: { name: string } }) => i.metadata.name).join(), "dc3");
+  });
+
+  test("delete with dryRun=All reports the deletion but keeps the object", async () => {
+    await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dry-del" } }));
+    const r = await req("DELETE", `${CM}/dry-del?dryRun=All`);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.status, "Success");
+    assert.equal((await req("GET", `${CM}/dry-del`)).status, 200);
+  });
+
+  test("an expired continue token is 410 Expired", async () => {
+    const small = await startApiServer({ port: 0, watchHistorySize: 2 });
+    try {
+      for (let i = 0; i < 4; i++) await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `page-${i}` } }), {}, small);
+      const first = await req("GET", `${CM}?limit=2`, undefined, {}, small);
+      assert.ok(first.json.metadata.continue);
+      assert.equal(first.json.metadata.remainingItemCount, 2);
+      for (let i = 0; i < 6; i++) await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `churn-${i}` } }), {}, small);
+      const next = await req("GET", `${CM}?limit=2&continue=${encodeURIComponent(first.json.metadata.continue)}`, undefined, {}, small);
+      assert.equal(next.status, 410);
+      assert.equal(next.json.reason, "Expired");
+    } finally {
+      await small.stop();
+    }
   });
 
   test("namespaces: deletion sets Terminating; creating inside is Forbidden; finalize releases it", async () => {

@@ -124,6 +124,9 @@ export function createObject(core: Core, scope: Scope, body: unknown, opts: Writ
   const obj = requireObject(body);
   checkTypeMeta(obj, type, version);
   settleNamespace(obj, scope);
+  const rv = meta(obj).resourceVersion;
+  // etcd3's store refuses this (it surfaces as a 500, which kubectl prints verbatim)
+  if (rv !== undefined && rv !== "" && rv !== "0") throw new ApiError(500, "", "resourceVersion should not be set on objects to be created");
   return finishCreate(core, scope, obj, opts, undefined);
 }
 
@@ -136,6 +139,8 @@ export function finishCreate(core: Core, scope: Scope, obj: KubeObject, opts: Wr
   const warnings: string[] = [];
   deprecationWarning(type, version, warnings);
   const m = meta(obj);
+  if (type.crd && core.store.get("apiextensions.k8s.io/customresourcedefinitions", type.crd.name)?.object.metadata?.deletionTimestamp)
+    throw new ApiError(405, "MethodNotAllowed", `create not allowed while custom resource definition is terminating`);
   checkNamespaceForCreate(core.store, type, m.namespace, m.name ?? m.generateName ?? "");
   if (!m.name && m.generateName && typeof m.generateName === "string") {
     for (let i = 0; i < 8; i++) {
@@ -409,6 +414,7 @@ export function patchObject(core: Core, scope: Scope, contentType: string, patch
     throw toApiError(e) ?? e;
   }
   if (!isObject(patched)) throw badRequest("the patch produced a value that is not an object");
+  // The merge algorithms may share subtrees with the live (stored, immutable) object: copy before changing.
   patched = deepClone(patched);
   if (patched.apiVersion !== old.apiVersion || patched.kind !== old.kind) {
     if (!isApply) throw badRequest(`the API version in the data (${String(patched.apiVersion)}) does not match the expected API version (${String(old.apiVersion)})`);

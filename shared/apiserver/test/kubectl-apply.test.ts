@@ -96,6 +96,24 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     assert.deepEqual((await getJSON(ns, "cm", "cfg")).data, { a: "patched" });
   });
 
+  test("client-side apply, then apply --server-side: kubectl migrates managed fields and re-applies without a warning", async () => {
+    const ns = await freshNamespace(c, "migrate");
+    await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: deployment("m", { replicas: 2 }) });
+    const r = await c.kubectl(["apply", "--server-side", "-n", ns, "-f", "-"], { input: deployment("m", { replicas: 3 }) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "deployment.apps/m serverside-applied");
+    assert.equal(r.stderr, "", "no 'failed to re-apply configuration after performing Server-Side Apply migration' warning");
+    const obj = await getJSON(ns, "deploy", "m");
+    assert.equal(obj.spec!.replicas, 3);
+    const managers = obj.metadata.managedFields!.map((m) => `${m.manager}/${m.operation}`);
+    assert.ok(!managers.includes("kubectl-client-side-apply/Update"), managers.join(","));
+    assert.ok(managers.includes("kubectl/Apply"), managers.join(","));
+    // kubectl now owns what client-side apply set: dropping a field from the manifest removes it.
+    await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: deployment("m", { replicas: 3, labels: { extra: "x" } }) });
+    await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: deployment("m", { replicas: 3 }) });
+    assert.deepEqual((await getJSON(ns, "deploy", "m")).metadata.labels, { app: "m" });
+  });
+
   test("server-side apply on a custom resource: conflict and force", async () => {
     const ns = await freshNamespace(c, "ssa-cr");
     assert.equal((await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", "-"], { input: widget("w", { size: 1, color: "red" }) })).trim(), "widget.acceptance.flotilla.dev/w serverside-applied");
@@ -238,6 +256,30 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     const after = await getJSON(ns, "cm", "real");
     assert.deepEqual(after.data, { a: "1" });
     assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+  });
+
+  test("kubectl's typed create commands (protobuf request bodies): namespace, configmap, secret, deployment, expose", async () => {
+    const ns = `typed-${process.pid}`;
+    assert.equal((await c.kubectlOk(["create", "namespace", ns])).trim(), `namespace/${ns} created`);
+    assert.equal((await c.kubectlOk(["create", "configmap", "lit", "-n", ns, "--from-literal=a=1", "--from-literal=b=two"])).trim(), "configmap/lit created");
+    assert.deepEqual(JSON.parse(await c.kubectlOk(["get", "-n", ns, "cm", "lit", "-o", "jsonpath={.data}"])), { a: "1", b: "two" });
+    assert.equal((await c.kubectlOk(["create", "secret", "generic", "sec", "-n", ns, "--from-literal=token=s3cr3t"])).trim(), "secret/sec created");
+    const secret = JSON.parse(await c.kubectlOk(["get", "-n", ns, "secret", "sec", "-o", "json"]));
+    assert.equal(secret.type, "Opaque");
+    assert.equal(Buffer.from(secret.data.token, "base64").toString(), "s3cr3t");
+    assert.equal((await c.kubectlOk(["create", "deployment", "dep", "-n", ns, "--image=nginx:1.27", "--replicas=2", "--port=8080"])).trim(), "deployment.apps/dep created");
+    const dep = JSON.parse(await c.kubectlOk(["get", "-n", ns, "deploy", "dep", "-o", "json"]));
+    assert.equal(dep.spec.replicas, 2);
+    assert.deepEqual(dep.spec.selector, { matchLabels: { app: "dep" } });
+    assert.equal(dep.spec.template.spec.containers[0].ports[0].containerPort, 8080);
+    assert.equal((await c.kubectlOk(["expose", "deployment", "dep", "-n", ns, "--port=80", "--target-port=8080"])).trim(), "service/dep exposed");
+    const svc = JSON.parse(await c.kubectlOk(["get", "-n", ns, "svc", "dep", "-o", "json"]));
+    assert.deepEqual(svc.spec.selector, { app: "dep" });
+    assert.match(svc.spec.clusterIP, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.equal(svc.spec.ports[0].targetPort, 8080);
+    const dup = await c.kubectl(["create", "configmap", "lit", "-n", ns]);
+    assert.equal(dup.code, 1);
+    assert.match(dup.stderr, /error: failed to create configmap: configmaps "lit" already exists/);
   });
 
   test("replace with a stale resourceVersion is a Conflict with upstream's message", async () => {

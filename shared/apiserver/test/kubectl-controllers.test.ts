@@ -103,6 +103,16 @@ describe("kubectl with the garbage collector, namespace controller and workload 
     const rev2 = await c.kubectlOk(["rollout", "history", "-n", ns, "deployment/web", "--revision=2"]);
     assert.match(rev2, /Image:\s+nginx:1\.26/);
 
+    // Undo goes back to revision 1's template: the Deployment controller reuses that ReplicaSet as revision 3.
+    assert.equal((await c.kubectlOk(["rollout", "undo", "-n", ns, "deployment/web"])).trim(), "deployment.apps/web rolled back");
+    const undone = await c.kubectl(["rollout", "status", "-n", ns, "deployment/web", "--timeout=30s"]);
+    assert.equal(undone.code, 0, undone.stderr);
+    const afterUndo = await c.kubectlOk(["get", "-n", ns, "rs", "-l", "app=web", "-o", "custom-columns=IMG:.spec.template.spec.containers[0].image,DESIRED:.spec.replicas,REV:.metadata.annotations.deployment\\.kubernetes\\.io/revision", "--no-headers", "--sort-by=.metadata.annotations.deployment\\.kubernetes\\.io/revision"]);
+    assert.deepEqual(afterUndo.trim().split("\n").map((l) => l.trim().split(/\s+/)), [
+      ["nginx:1.26", "0", "2"],
+      ["nginx:1.25", "3", "3"],
+    ]);
+
     await c.kubectlOk(["scale", "-n", ns, "deployment/web", "--replicas=1"]);
     await eventually(async () => (await c.kubectlOk(["get", "-n", ns, "pods", "-l", "app=web", "-o", "name"])).trim().split("\n").length === 1, 20_000);
     const done = await c.kubectl(["rollout", "status", "-n", ns, "deployment/web", "--timeout=30s"]);

@@ -282,6 +282,29 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     assert.match(dup.stderr, /error: failed to create configmap: configmaps "lit" already exists/);
   });
 
+  test("field validation: unknown fields are a strict decoding error under Strict (built-in and CR); Warn drops them with a warning", async () => {
+    const ns = await freshNamespace(c, "validate");
+    const bad = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "uf" }, foo: 1, data: { a: "b" } });
+    const r = await c.kubectl(["create", "-n", ns, "-f", "-"], { input: bad });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "foo"');
+    const dep = JSON.parse(deployment("ud"));
+    dep.spec.foo = 1;
+    const r2 = await c.kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify(dep) });
+    assert.equal(r2.code, 1);
+    assert.match(r2.stderr, /Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.foo"/);
+    const cr = await c.kubectl(["create", "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: "acceptance.flotilla.dev/v1", kind: "Widget", metadata: { name: "u" }, spec: { size: 1, foo: 1 } }) });
+    assert.equal(cr.code, 1);
+    assert.equal(cr.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.foo"');
+
+    const warn = await c.kubectl(["create", "--validate=warn", "-n", ns, "-f", "-"], { input: bad });
+    assert.equal(warn.code, 0, warn.stderr);
+    assert.match(warn.stderr, /Warning: unknown field "foo"/);
+    const stored = JSON.parse(await c.kubectlOk(["get", "-n", ns, "cm", "uf", "-o", "json"]));
+    assert.equal(stored.foo, undefined);
+    assert.deepEqual(stored.data, { a: "b" });
+  });
+
   test("replace with a stale resourceVersion is a Conflict with upstream's message", async () => {
     const ns = await freshNamespace(c, "replace");
     await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("stale", { v: "1" }) });

@@ -17,7 +17,7 @@ import type { KubeObject } from "../../registry.js";
 import { deepClone, deepEqual, isObject, rfc3339 } from "../../util.js";
 import { controllerRef, newControllerRef } from "../common.js";
 import { podTemplateHash } from "./hash.js";
-import { BUCKETS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, reload, scaledValue, selectorOf, spec, status, withoutNulls, writeStatus } from "./sim.js";
+import { BUCKETS, MAX_COLLISIONS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, reload, scaledValue, selectorOf, spec, status, withoutNulls, writeStatus } from "./sim.js";
 
 export const REVISION = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
@@ -123,6 +123,7 @@ export function syncDeployment(sim: Sim, d: KubeObject): void {
     if (!newRS && !paused && (rolling || oldPodsGone)) {
       const created = createReplicaSet(sim, d, maxOldRevision + 1, collisionCount);
       if (created === "collision") {
+        if ((collisionCount ?? 0) >= MAX_COLLISIONS) throw new Error(`giving up on ${ns}/${name}: ${MAX_COLLISIONS} ReplicaSet name collisions`);
         collisionCount = (collisionCount ?? 0) + 1;
         writeStatus(sim, d, { ...old, collisionCount });
         sim.requeue("Deployment", ns, name);

@@ -9,7 +9,7 @@ import type { KubeObject } from "../../registry.js";
 import { deepClone, deepEqual, isObject } from "../../util.js";
 import { controllerRef, newControllerRef } from "../common.js";
 import { controllerRevisionHash } from "./hash.js";
-import { type Obj, REVISIONS_BUCKET, type Sim, claim, mergePatch, selectorOf, spec, status, withoutNulls } from "./sim.js";
+import { MAX_COLLISIONS, type Obj, REVISIONS_BUCKET, type Sim, claim, mergePatch, selectorOf, spec, status, withoutNulls } from "./sim.js";
 
 export const REVISION_HASH_LABEL = "controller.kubernetes.io/hash";
 
@@ -76,6 +76,7 @@ export function syncRevisions(sim: Sim, owner: KubeObject): Revisions | "retry" 
     const existing = sim.client.tryGet("apps/v1", "ControllerRevision", ns, rev.metadata!.name!);
     if (existing && controllerRef(existing)?.uid === owner.metadata!.uid && deepEqual(existing.data, data)) update = existing;
     else {
+      if (collisionCount >= MAX_COLLISIONS) throw new Error(`giving up on ${ns}/${owner.metadata!.name}: ${MAX_COLLISIONS} ControllerRevision name collisions`);
       collisionCount++;
       sim.client.update({ ...owner, status: { ...status(owner), collisionCount } }, { subresource: "status", fieldManager: "kube-controller-manager" });
       return "retry";

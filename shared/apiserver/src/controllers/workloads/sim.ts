@@ -42,6 +42,13 @@ export const BUCKETS: Record<WorkloadKind, string> = {
 export const REVISIONS_BUCKET = "apps/controllerrevisions";
 export const PVC_BUCKET = "/persistentvolumeclaims";
 
+/**
+ * Name collisions tolerated before giving up. Upstream retries forever; a persistent collision here means
+ * the stored template does not compare equal to its own copy (a defaulting bug), and retrying would create
+ * objects without end.
+ */
+export const MAX_COLLISIONS = 20;
+
 export const spec = (o: KubeObject): Obj => (isObject(o.spec) ? (o.spec as Obj) : {});
 export const status = (o: KubeObject): Obj => (isObject(o.status) ? (o.status as Obj) : {});
 export const int = (v: unknown, dflt = 0): number => (typeof v === "number" && Number.isFinite(v) ? v : dflt);

@@ -170,6 +170,36 @@ describe("Deployments", () => {
     for (const p of (await json(ns, "pods")).items as Obj[]) assert.equal(p.spec.containers[0].image, "nginx:1.27");
   });
 
+  test("kubectl rollout pause holds a template change back until rollout resume; rollout restart rolls new pods", async () => {
+    const ns = await namespace();
+    await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: deployment("paused") });
+    await c.kubectlOk(["rollout", "status", "-n", ns, "deployment/paused", "--timeout=20s"]);
+    await c.kubectlOk(["rollout", "pause", "-n", ns, "deployment/paused"]);
+    await c.kubectlOk(["set", "image", "-n", ns, "deployment/paused", "web=nginx:1.28"]);
+    const held = await eventually(async () => {
+      const d = await json(ns, "deployment", "paused");
+      return d.status.observedGeneration === d.metadata.generation ? d : undefined;
+    });
+    assert.deepEqual(
+      [cond(held!, "Progressing")!.status, cond(held!, "Progressing")!.reason, cond(held!, "Progressing")!.message],
+      ["Unknown", "DeploymentPaused", "Deployment is paused"],
+    );
+    assert.equal((await json(ns, "replicasets")).items.length, 1, "no ReplicaSet for the new template while paused");
+
+    await c.kubectlOk(["rollout", "resume", "-n", ns, "deployment/paused"]);
+    await c.kubectlOk(["rollout", "status", "-n", ns, "deployment/paused", "--timeout=20s"]);
+    for (const p of (await json(ns, "pods")).items as Obj[]) assert.equal(p.spec.containers[0].image, "nginx:1.28");
+    assert.equal(cond(await json(ns, "deployment", "paused"), "Progressing")!.reason, "NewReplicaSetAvailable");
+
+    const before = new Set(((await json(ns, "pods")).items as Obj[]).map((p) => p.metadata.name));
+    await c.kubectlOk(["rollout", "restart", "-n", ns, "deployment/paused"]);
+    await c.kubectlOk(["rollout", "status", "-n", ns, "deployment/paused", "--timeout=20s"]);
+    const after = ((await json(ns, "pods")).items as Obj[]).map((p) => p.metadata.name);
+    assert.equal(after.length, 2);
+    for (const name of after) assert.ok(!before.has(name), `${name} was replaced`);
+    assert.equal((await json(ns, "replicasets")).items.length, 3);
+  });
+
   test("the same template gives the same ReplicaSet name (the hash is a function of the template)", async () => {
     const ns = await namespace();
     await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: deployment("same") });

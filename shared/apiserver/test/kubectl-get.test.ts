@@ -64,12 +64,13 @@ describe("kubectl get, watch, selectors, describe and metadata verbs", { concurr
   test("get -w --output-watch-events: ADDED/MODIFIED/DELETED lines as objects change, selector transitions included", async () => {
     const ns = await freshNamespace(c, "watch");
     await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("pre", { a: "0" }) });
+    // Matches the selector from the start, so its line shows the selector watch has listed (and watches from there).
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("anchor", { a: "0" }, { labels: { app: "w" } }) });
     const table = c.kubectlBackground(["get", "cm", "-n", ns, "-w", "--output-watch-events"]);
     const sel = c.kubectlBackground(["get", "cm", "-n", ns, "-l", "app=w", "-w", "--output-watch-events", "-o", 'jsonpath={.type} {.object.metadata.name} {.object.data.a}{"\\n"}']);
     try {
       await table.waitForLine(/^ADDED\s+pre\s+1\s+/);
-      // The selector watch has nothing to list; give it a beat to be established before writing.
-      await new Promise((r) => setTimeout(r, 300));
+      await sel.waitForLine(/^ADDED anchor 0$/);
       await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("y", { a: "1" }) });
       await table.waitForLine(/^ADDED\s+y\s+1\s+/);
       await c.kubectlOk(["label", "-n", ns, "cm", "y", "app=w"]);
@@ -82,10 +83,15 @@ describe("kubectl get, watch, selectors, describe and metadata verbs", { concurr
       await c.kubectlOk(["delete", "-n", ns, "cm", "y"]);
       await table.waitForLine(/^DELETED\s+y\s+2\s+/);
       assert.match(table.lines[0]!, /^EVENT\s+NAME\s+DATA\s+AGE$/);
-      assert.deepEqual(sel.lines, ["ADDED y 1", "MODIFIED y 2", "DELETED y 2"], "no event for the delete: y no longer matched");
+      assert.deepEqual(sel.lines, ["ADDED anchor 0", "ADDED y 1", "MODIFIED y 2", "DELETED y 2"], "no event for the delete: y no longer matched");
       assert.deepEqual(
-        table.lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(" ")),
-        ["ADDED pre", "ADDED y", "MODIFIED y", "MODIFIED y", "MODIFIED y", "DELETED y"],
+        table.lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(" ")).sort(),
+        ["ADDED anchor", "ADDED pre", "ADDED y", "DELETED y", "MODIFIED y", "MODIFIED y", "MODIFIED y"],
+      );
+      assert.deepEqual(
+        table.lines.slice(3).map((l) => l.split(/\s+/).slice(0, 2).join(" ")),
+        ["ADDED y", "MODIFIED y", "MODIFIED y", "MODIFIED y", "DELETED y"],
+        "after the two listed objects, the changes in order",
       );
     } finally {
       await table.stop();

@@ -21,7 +21,10 @@ after(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves to "pending" if `p` has not settled after `ms`. */
+/**
+ * Resolves to "pending" if `p` has not settled after `ms`. The first such check after starting a kubectl also gives it
+ * time to have made its initial GET and watch, so what the test writes next reaches it as a change.
+ */
 async function stillPending<T>(p: Promise<T>, ms: number): Promise<T | "pending"> {
   return Promise.race([p, sleep(ms).then(() => "pending" as const)]);
 }
@@ -35,7 +38,7 @@ describe("kubectl wait, rollout status and finalizers", { concurrency: 4 }, () =
     const ns = await freshNamespace(c, "wait");
     await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: widget("w", { size: 1 }) });
     const waiting = c.kubectl(["wait", "-n", ns, "widget/w", "--for=condition=Ready", "--timeout=30s"]);
-    assert.equal(await stillPending(waiting, 700), "pending");
+    assert.equal(await stillPending(waiting, 1500), "pending");
     await setStatus(ns, "widget/w", { conditions: [{ type: "Ready", status: "False", reason: "Progressing" }] });
     assert.equal(await stillPending(waiting, 500), "pending", "Ready=False does not satisfy --for=condition=Ready");
     await setStatus(ns, "widget/w", { observedGeneration: 1, conditions: [{ type: "Ready", status: "True", reason: "Succeeded" }] });
@@ -98,7 +101,7 @@ describe("kubectl wait, rollout status and finalizers", { concurrency: 4 }, () =
 
     const waitGone = c.kubectl(["wait", "-n", ns, "widget/held", "--for=delete", "--timeout=30s"]);
     const deleteWaiting = c.kubectl(["delete", "-n", ns, "widget", "held", "--timeout=30s"]);
-    assert.equal(await stillPending(waitGone, 700), "pending");
+    assert.equal(await stillPending(waitGone, 1500), "pending");
     assert.equal(await stillPending(deleteWaiting, 10), "pending", "delete --wait (the default) waits for the finalizer too");
     await c.kubectlOk(["patch", "-n", ns, "widget", "held", "--type=json", "-p", '[{"op":"remove","path":"/metadata/finalizers"}]']);
     const w = await waitGone;

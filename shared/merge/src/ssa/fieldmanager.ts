@@ -348,6 +348,16 @@ function stripMeta(managed: Managed, id: string): void {
   else managed.fields.set(id, { ...vs, set });
 }
 
+/**
+ * An applier re-applying the same fields gets a new but equal set; keeping the decoded one instead keeps the key
+ * order it was read in, so encoding it needs no sort.
+ */
+function keepEqualSet(result: Managed, before: Managed, id: string): void {
+  const now = result.fields.get(id);
+  const previous = before.fields.get(id);
+  if (now && previous && now.set !== previous.set && now.set.equals(previous.set)) result.fields.set(id, { ...now, set: previous.set });
+}
+
 function typedOrThrow(what: "live" | "patch", obj: JsonObject, ctx: Context, allowDuplicates: boolean): void {
   try {
     validateKeys(ctx.schema, obj, allowDuplicates);
@@ -445,6 +455,7 @@ function applyChain(live: JsonObject, applied: JsonObject, managed: Managed, man
   }
   const result: Managed = { fields: outcome.managers, times: new Map(managed.times) };
   stripMeta(result, id);
+  keepEqualSet(result, managed, id);
   let object: JsonObject;
   if (outcome.object !== undefined) {
     result.times.set(id, ctx.now);

@@ -8,8 +8,8 @@
  * a new set only. As upstream, `difference` is not recursive (removing `a` leaves `a.b`), while
  * `recursiveDifference` drops every path under a member of the other set. No node holds an empty child.
  */
-import { canonicalId, elementOfId, type Path, type PathElement, pathString, serializePathElement, sortIds, UnknownPathElementType } from "./path.js";
-import { isObject, type JsonObject, type JsonValue } from "./value.js";
+import { canonicalId, compareIds, elementOfId, type Path, type PathElement, pathString, serializePathElement, sortIds, UnknownPathElementType } from "./path.js";
+import { hasOwn, isObject, type JsonObject, type JsonValue } from "./value.js";
 
 /** A path as the walkers build it: one link per element, from the leaf up, so extending a path allocates one link. */
 export interface PathLink {
@@ -29,9 +29,10 @@ export class FieldSet {
   /** Member and child ids in element order, computed on demand; builders reset it. */
   private ordered: string[] | undefined;
 
-  private constructor(members?: Set<string>, children?: Map<string, FieldSet>) {
+  private constructor(members?: Set<string>, children?: Map<string, FieldSet>, ordered?: string[]) {
     this.members = members && members.size > 0 ? members : undefined;
     this.children = children && children.size > 0 ? children : undefined;
+    this.ordered = ordered;
   }
 
   static empty(): FieldSet {
@@ -294,10 +295,19 @@ export class FieldSet {
     return [...this.paths()].map(pathString).join("\n");
   }
 
-  /** A set from parts keyed by id; empty children are dropped (used by the decoder and the schema-aware helpers). */
-  static fromIds(members: Set<string> | undefined, children: Map<string, FieldSet> | undefined): FieldSet {
-    if (children) for (const [id, c] of children) if (c.isEmpty()) children.delete(id);
-    return new FieldSet(members, children);
+  /**
+   * A set from parts keyed by id; empty children are dropped (used by the decoder and the schema-aware helpers).
+   * `ordered`, if given, must be every member and child id once, in element order.
+   */
+  static fromIds(members: Set<string> | undefined, children: Map<string, FieldSet> | undefined, ordered?: string[]): FieldSet {
+    if (children) {
+      for (const [id, c] of children) {
+        if (!c.isEmpty()) continue;
+        children.delete(id);
+        ordered = undefined;
+      }
+    }
+    return new FieldSet(members, children, ordered);
   }
 }
 
@@ -354,22 +364,21 @@ export function decodeFieldsV1(fields: unknown): FieldSet {
   }
   if (parsed === null || parsed === undefined) return FieldSet.empty();
   if (!isObject(parsed)) throw new FieldsV1Error("FieldsV1 must be a JSON object");
-  return read(parsed).children ?? FieldSet.empty();
+  return read(parsed) ?? FieldSet.empty();
 }
 
 /**
- * One FieldsV1 object: the set below it, and whether its own path is a member (a `"."` key, or no known keys at
- * all). Two keys that name the same element (`k:{"a":1,"b":2}` and `k:{"b":2,"a":1}`) are merged.
+ * The set below one FieldsV1 object, or undefined when it has no known keys (then the object only marks its own path
+ * as a member, as `"."` does). Two keys that name the same element (`k:{"a":1,"b":2}` and `k:{"b":2,"a":1}`) are
+ * merged. FieldsV1 that this package or kube-apiserver wrote lists keys in element order; the set keeps that order
+ * (checked key by key) so that encoding it again needs no sort.
  */
-function read(obj: JsonObject): { children: FieldSet | undefined; isMember: boolean } {
-  let isMember = false;
+function read(obj: JsonObject): FieldSet | undefined {
   let members: Set<string> | undefined;
   let children: Map<string, FieldSet> | undefined;
+  let ordered: string[] | undefined = [];
   for (const key of Object.keys(obj)) {
-    if (key === ".") {
-      isMember = true;
-      continue;
-    }
+    if (key === ".") continue;
     let id: string;
     try {
       id = canonicalId(key);
@@ -379,14 +388,19 @@ function read(obj: JsonObject): { children: FieldSet | undefined; isMember: bool
     }
     const sub = obj[key] as JsonValue;
     if (!isObject(sub)) throw new FieldsV1Error(`FieldsV1 value for ${JSON.stringify(key)} must be an object`);
-    const r = read(sub);
-    if (r.isMember) (members ??= new Set()).add(id);
-    if (r.children) {
+    const below = read(sub);
+    if (below === undefined || hasOwn(sub, ".")) (members ??= new Set()).add(id);
+    if (below !== undefined) {
       children ??= new Map();
       const seen = children.get(id);
-      children.set(id, seen ? seen.union(r.children) : r.children);
+      children.set(id, seen ? seen.union(below) : below);
+    }
+    if (ordered) {
+      const previous = ordered.length > 0 ? ordered[ordered.length - 1]! : undefined;
+      if (previous === undefined || compareIds(previous, id) < 0) ordered.push(id);
+      else ordered = undefined;
     }
   }
-  if (!members && !children) return { children: undefined, isMember: true };
-  return { children: FieldSet.fromIds(members, children), isMember };
+  if (!members && !children) return undefined;
+  return FieldSet.fromIds(members, children, ordered);
 }

@@ -99,7 +99,7 @@ const serialized = new WeakMap<PathElement, string>();
 
 /** The FieldsV1 key of a path element (`SerializePathElement`); field sets are keyed by it. */
 export function serializePathElement(pe: PathElement): string {
-  if ("field" in pe) return "f:" + pe.field;
+  if ("field" in pe) return fieldId(pe.field);
   if ("index" in pe) return "i:" + String(pe.index);
   let id = serialized.get(pe);
   if (id === undefined) {
@@ -153,6 +153,21 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
+const fieldIds = new Map<string, string>();
+
+/**
+ * `f:<name>`, the same string object for the same name while cached: a fresh concatenation would be hashed
+ * (and flattened) again by every Map and Set it meets, and map keys repeat across requests.
+ */
+export function fieldId(name: string): string {
+  let id = fieldIds.get(name);
+  if (id === undefined) {
+    id = "f:" + name;
+    remember(fieldIds, name, id);
+  }
+  return id;
+}
+
 /** The element an id names (the id must be canonical, as produced by `serializePathElement` or `canonicalId`). */
 export function elementOfId(id: string): PathElement {
   if (id.charCodeAt(0) === 102 /* f */) return { field: id.slice(2) };
@@ -200,18 +215,51 @@ export function compareIds(a: string, b: string): number {
   return comparePathElements(elementOfId(a), elementOfId(b));
 }
 
-/** Ids in element order; only ids other than fields need their elements looked up. */
+const surrogate = /[\ud800-\udfff]/;
+
+/**
+ * Ids in element order. Sorting calls back into JS for every comparison, which dominates encoding, so the common
+ * cases use the engine's own string sort, exact where no surrogates are involved (UTF-16 order is code point order
+ * then): field ids (they share the `f:` prefix, so they sort as their names), and key ids of one list, which name
+ * the same single key and differ only in a string value.
+ */
 export function sortIds(ids: string[]): string[] {
+  if (ids.length < 2) return ids;
   let fieldsOnly = true;
+  let keysOnly = true;
   for (const id of ids) {
-    if (id.charCodeAt(0) !== 102) {
-      fieldsOnly = false;
-      break;
-    }
+    const kind = id.charCodeAt(0);
+    if (kind !== 102) fieldsOnly = false;
+    if (kind !== 107) keysOnly = false;
   }
-  if (fieldsOnly) return ids.sort(compareStrings);
+  if (fieldsOnly) return noSurrogates(ids) ? ids.sort() : ids.sort(compareStrings);
+  if (keysOnly && sortBySingleStringKey(ids)) return ids;
   const decorated = ids.map((id) => ({ id, rank: idRank(id), pe: elementOfId(id) }));
   decorated.sort((x, y) => (x.rank !== y.rank ? x.rank - y.rank : x.rank === 0 ? compareStrings(x.id, y.id) : comparePathElements(x.pe, y.pe)));
   for (let i = 0; i < ids.length; i++) ids[i] = decorated[i]!.id;
   return ids;
+}
+
+function noSurrogates(strings: readonly string[]): boolean {
+  for (const s of strings) if (surrogate.test(s)) return false;
+  return true;
+}
+
+/** Sorts key ids in place by their value when all have one key, the same name, and string values; else false. */
+function sortBySingleStringKey(ids: string[]): boolean {
+  let name: string | undefined;
+  const byValue = new Map<string, string>();
+  for (const id of ids) {
+    const pe = elementOfId(id) as { key: ReadonlyArray<readonly [string, JsonValue]> };
+    if (pe.key.length !== 1) return false;
+    const [n, v] = pe.key[0]!;
+    if (typeof v !== "string" || (name !== undefined && n !== name)) return false;
+    name = n;
+    byValue.set(v, id);
+  }
+  const values = [...byValue.keys()];
+  if (!noSurrogates(values)) return false;
+  values.sort();
+  for (let i = 0; i < values.length; i++) ids[i] = byValue.get(values[i]!)!;
+  return true;
 }

@@ -13,8 +13,8 @@
  * changes one field walks one path, not the whole object, after the merge. Walkers never modify their inputs;
  * results may share unchanged subtrees with them.
  */
-import { FieldSet, type PathLink, pathOfLink } from "./fieldset.js";
-import { elementOfId, type Path, pathElementString, pathString } from "./path.js";
+import { FieldSet, type PathLink } from "./fieldset.js";
+import { elementOfId, fieldId, type Path, pathElementString } from "./path.js";
 import { goJson, goJsonString, hasNoKeys, hasOwn, isObject, type JsonObject, type JsonValue, setOwn, valuesEqual } from "./value.js";
 import { type ListNode, type SchemaNode, untyped } from "../schema.js";
 
@@ -112,55 +112,116 @@ function keyValue(list: ListNode, item: JsonObject, key: string): JsonValue {
   return d;
 }
 
+/** Throws, with the bare message, what makes a list item unusable (`listItemToPathElement`'s errors). */
+function checkItem(list: SchemaNode, item: JsonValue): void {
+  if (list.type !== "list" || list.listType === "atomic") return;
+  const keys = list.keys;
+  if (list.listType === "map" && keys && keys.length > 0) {
+    if (item === null) throw new Error("associative list with keys may not have a null element");
+    if (!isObject(item)) throw new Error("associative list with keys may not have non-map elements");
+    for (const k of keys) keyValue(list, item, k);
+    return;
+  }
+  if (isObject(item)) throw new Error("associative list without keys has an element that's a map type");
+  if (Array.isArray(item)) throw new Error("not supported: associative list with lists as elements");
+  if (item === null) throw new Error("associative list without keys has an element that's an explicit null");
+}
+
+/** `"name":` and the like, the start of a key's part of an id. */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = goJsonString(key) + ":";
+    if (keyPrefixes.size < 1000) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 /**
  * The id of a list item's path element (`listItemToPathElement` + `SerializePathElement`), built directly as the
- * FieldsV1 key: `k:{"name":"app"}` with key names sorted, `v:"x"` for sets, `i:3` for atomic lists. Throws the bare
- * message; callers add `element <i>: ` and the path.
+ * FieldsV1 key: `k:{"name":"app"}` with key names sorted, `v:"x"` for sets, `i:3` for atomic lists. Throws as
+ * `checkItem`.
  */
 function itemId(list: SchemaNode, index: number, item: JsonValue): string {
   if (list.type !== "list" || list.listType === "atomic") return "i:" + String(index);
   const keys = list.keys;
   if (list.listType === "map" && keys && keys.length > 0) {
-    if (item === null) throw new Error("associative list with keys may not have a null element");
-    if (!isObject(item)) throw new Error("associative list with keys may not have non-map elements");
-    if (keys.length === 1) return "k:{" + goJsonString(keys[0]!) + ":" + goJson(keyValue(list, item, keys[0]!)) + "}";
+    if (!isObject(item)) checkItem(list, item);
+    if (keys.length === 1) return "k:{" + keyPrefix(keys[0]!) + goJson(keyValue(list, item as JsonObject, keys[0]!)) + "}";
     // Missing keys are reported in declaration order; the id lists them sorted, as a Go map encodes.
     const fields: JsonObject = {};
-    for (const k of keys) setOwn(fields, k, keyValue(list, item, k));
+    for (const k of keys) setOwn(fields, k, keyValue(list, item as JsonObject, k));
     return "k:" + goJson(fields);
   }
-  if (isObject(item)) throw new Error("associative list without keys has an element that's a map type");
-  if (Array.isArray(item)) throw new Error("not supported: associative list with lists as elements");
-  if (item === null) throw new Error("associative list without keys has an element that's an explicit null");
+  checkItem(list, item);
   return "v:" + goJson(item);
 }
 
-/** A list's items by id, in first-seen order; more than one item per id when the list holds duplicates. */
+/** Items of a list that share one id (a live list may hold duplicates); never a JsonValue. */
+class Duplicates {
+  constructor(readonly items: JsonValue[]) {}
+}
+
+/** A list's items by id, in first-seen order. */
 interface IndexedItems {
   order: string[];
-  byId: Map<string, JsonValue[]>;
+  byId: Map<string, JsonValue | Duplicates>;
 }
+
+const noItems: JsonValue[] = [];
 
 function indexItems(list: SchemaNode, items: JsonValue[] | undefined): IndexedItems {
   const order: string[] = [];
-  const byId = new Map<string, JsonValue[]>();
-  if (items) {
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const id = itemId(list, i, item);
-      const seen = byId.get(id);
-      if (seen) seen.push(item);
-      else {
-        byId.set(id, [item]);
-        order.push(id);
-      }
+  const byId = new Map<string, JsonValue | Duplicates>();
+  const values = items ?? noItems;
+  for (let i = 0; i < values.length; i++) {
+    const item = values[i]!;
+    const id = itemId(list, i, item);
+    const seen = byId.get(id);
+    if (seen === undefined) {
+      byId.set(id, item);
+      order.push(id);
+    } else if (seen instanceof Duplicates) {
+      seen.items.push(item);
+    } else {
+      byId.set(id, new Duplicates([seen, item]));
     }
   }
   return { order, byId };
 }
 
-function pathText(path: PathLink | undefined): string {
-  return pathString(pathOfLink(path));
+/**
+ * Where the validator is, as parallel stacks rather than path objects: a map key, or a list item by index. The
+ * path is only printed when validation fails.
+ */
+class ValidationPath {
+  private readonly nodes: SchemaNode[] = [];
+  private readonly values: JsonValue[] = [];
+  private readonly steps: Array<string | number> = [];
+
+  push(node: SchemaNode, value: JsonValue, step: string | number): void {
+    this.nodes.push(node);
+    this.values.push(value);
+    this.steps.push(step);
+  }
+
+  pop(): void {
+    this.nodes.pop();
+    this.values.pop();
+    this.steps.pop();
+  }
+
+  toString(): string {
+    let out = "";
+    for (let i = 0; i < this.steps.length; i++) {
+      const step = this.steps[i]!;
+      if (typeof step === "string") out += "." + step;
+      else out += pathElementString(elementOfId(itemId(this.nodes[i]!, step, (this.values[i] as JsonValue[])[step]!)));
+    }
+    return out;
+  }
 }
 
 /**
@@ -169,34 +230,59 @@ function pathText(path: PathLink | undefined): string {
  * field "protocol" (and doesn't have default value)`). The walkers below assume a value that passed this check.
  */
 export function validateKeys(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean): void {
-  validateAt(node, v, allowDuplicates, undefined);
+  validateAt(node, v, allowDuplicates, new ValidationPath());
 }
 
-function validateAt(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean, path: PathLink | undefined): void {
+function validateAt(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean, path: ValidationPath): void {
   const shape = shapeOf(node, v);
   if (shape === MAP && isObject(v)) {
     for (const key of Object.keys(v)) {
       const child = v[key]!;
       // Only maps and lists can hold list items; scalars need no step.
-      if (typeof child === "object" && child !== null) validateAt(childNode(node, key), child, allowDuplicates, link(path, "f:" + key));
+      if (typeof child !== "object" || child === null) continue;
+      path.push(node, v, key);
+      validateAt(childNode(node, key), child, allowDuplicates, path);
+      path.pop();
     }
   } else if (shape === LIST && Array.isArray(v)) {
-    const items = itemsNode(node);
-    let seen: Set<string> | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const item = v[i]!;
-      let id: string;
-      try {
-        id = itemId(node, i, item);
-      } catch (e) {
-        throw new TypedValueError(pathText(path), `element ${i}: ${(e as Error).message}`);
+    validateItems(node, v, allowDuplicates, path);
+  }
+}
+
+function validateItems(node: SchemaNode, v: JsonValue[], allowDuplicates: boolean, path: ValidationPath): void {
+  const items = itemsNode(node);
+  const dedupe = !allowDuplicates && node.type === "list" && node.listType !== "atomic";
+  const keys = node.type === "list" && node.listType === "map" && node.keys && node.keys.length > 0 ? node.keys : undefined;
+  // Duplicates are found by id; a scalar item of a set, or the scalar value of a single key (the usual `name`),
+  // stands for its id, which saves encoding it. Ids are only built for the rest.
+  let seenScalars: Set<JsonValue> | undefined;
+  let seenIds: Set<string> | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const item = v[i]!;
+    try {
+      checkItem(node, item);
+    } catch (e) {
+      throw new TypedValueError(path.toString(), `element ${i}: ${(e as Error).message}`);
+    }
+    if (dedupe) {
+      const scalar = keys ? (keys.length === 1 ? keyValue(node as ListNode, item as JsonObject, keys[0]!) : undefined) : item;
+      let duplicate: boolean;
+      if (scalar !== undefined && (typeof scalar !== "object" || scalar === null)) {
+        seenScalars ??= new Set();
+        duplicate = seenScalars.has(scalar);
+        seenScalars.add(scalar);
+      } else {
+        const id = itemId(node, i, item);
+        seenIds ??= new Set();
+        duplicate = seenIds.has(id);
+        seenIds.add(id);
       }
-      if (id.charCodeAt(0) !== 105 /* i */) {
-        seen ??= new Set();
-        if (seen.has(id) && !allowDuplicates) throw new TypedValueError(pathText(path), `duplicate entries for key ${pathElementString(elementOfId(id))}`);
-        seen.add(id);
-      }
-      if (typeof item === "object" && item !== null) validateAt(items, item, allowDuplicates, link(path, id));
+      if (duplicate) throw new TypedValueError(path.toString(), `duplicate entries for key ${pathElementString(elementOfId(itemId(node, i, item)))}`);
+    }
+    if (typeof item === "object" && item !== null) {
+      path.push(node, v, i);
+      validateAt(items, item, allowDuplicates, path);
+      path.pop();
     }
   }
 }
@@ -206,18 +292,51 @@ function validateAt(node: SchemaNode, v: JsonValue | undefined, allowDuplicates:
 /** `TypedValue.Merge` with `ruleKeepRHS`: the applied configuration wins on every leaf it sets. */
 export function mergeValues(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
   if (lhs === undefined && rhs === undefined) return undefined;
-  return mergeAt(node, lhs, rhs);
+  return mergeAt(node, lhs, rhs, undefined);
+}
+
+/**
+ * `mergeValues(node, live, config)` and `toFieldSet(node, config)` in one walk: the merge visits every part of the
+ * configuration anyway, and list item ids, the costly part of both, are computed once.
+ */
+export function mergeAndCollect(node: SchemaNode, live: JsonValue | undefined, config: JsonValue | undefined): { merged: JsonValue | undefined; configSet: FieldSet } {
+  const configSet = FieldSet.empty();
+  if (live === undefined && config === undefined) return { merged: undefined, configSet };
+  return { merged: mergeAt(node, live, config, config === undefined ? undefined : configSet), configSet };
 }
 
 /**
  * Upstream walks a value whose shape differs on both sides once per shape, but only the pass in the right-hand
  * shape produces the output, so merging follows the right-hand side's shape.
+ *
+ * `into`, when given, is the node of the right-hand side's field set that receives the paths below this value
+ * (what `toFieldSet` collects); the caller records the value's own path.
  */
-function mergeAt(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+function mergeAt(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined, into: FieldSet | undefined): JsonValue | undefined {
   const shape = shapeOf(node, rhs);
-  if (shape === MAP) return mergeMap(node, lhs, rhs);
-  if (shape === LIST) return mergeList(node, lhs, rhs);
+  if (shape === MAP) return mergeMap(node, lhs, rhs, into);
+  if (shape === LIST) return mergeList(node, lhs, rhs, into);
   return mergeLeaf(lhs, rhs);
+}
+
+/** `mergeAt` for a right-hand value at `parent`/`id` whose paths are collected, as `collect` records them. */
+function mergeCollecting(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue, parent: FieldSet, id: string, member: boolean): JsonValue | undefined {
+  const shape = shapeOf(node, rhs);
+  if (shape === SCALAR || (shape === MAP ? isAtomicMap(node) : isAtomicList(node))) {
+    parent.addMember(id);
+    return mergeAt(node, lhs, rhs, undefined);
+  }
+  if (member) parent.addMember(id);
+  const nonEmpty = shape === MAP ? isObject(rhs) && !hasNoKeys(rhs) : Array.isArray(rhs) && rhs.length > 0;
+  if (!nonEmpty) return mergeAt(node, lhs, rhs, undefined);
+  const v = mergeAt(node, lhs, rhs, parent.childForInsert(id));
+  parent.dropIfEmpty(id);
+  return v;
+}
+
+/** The right-hand side's own membership of map key `key`, as `collectMap` decides it. */
+function isMemberField(node: SchemaNode, key: string, v: JsonValue): boolean {
+  return v === null || !isNamedField(node, key) || (isObject(v) && hasNoKeys(v));
 }
 
 /** The right-hand value if set; the left-hand one (the same object) when both are equal. */
@@ -227,10 +346,14 @@ function mergeLeaf(lhs: JsonValue | undefined, rhs: JsonValue | undefined): Json
   return rhs;
 }
 
-function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined, into: FieldSet | undefined): JsonValue | undefined {
   const lm = isObject(lhs) ? lhs : undefined;
   const rm = isObject(rhs) ? rhs : undefined;
   if (isAtomicMap(node) || ((!lm || hasNoKeys(lm)) && (!rm || hasNoKeys(rm)))) return mergeLeaf(lhs, rhs);
+  const mergeKey = (key: string, lv: JsonValue | undefined, rv: JsonValue | undefined) =>
+    into && rv !== undefined
+      ? mergeCollecting(childNode(node, key), lv, rv, into, fieldId(key), isMemberField(node, key, rv))
+      : mergeAt(childNode(node, key), lv, rv, undefined);
   // The output is `lm` itself until a key's value differs; only then is a copy started.
   let out: JsonObject | undefined;
   if (lm) {
@@ -238,7 +361,7 @@ function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue |
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const lv = lm[key]!;
-      const v = mergeAt(childNode(node, key), lv, rm && hasOwn(rm, key) ? rm[key] : undefined);
+      const v = mergeKey(key, lv, rm && hasOwn(rm, key) ? rm[key] : undefined);
       if (out) {
         if (v !== undefined) setOwn(out, key, v);
       } else if (v !== lv) {
@@ -252,7 +375,7 @@ function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue |
     for (const key of Object.keys(rm)) {
       if (lm && hasOwn(lm, key)) continue;
       if (!out) out = lm ? copyObject(lm) : {};
-      const v = mergeAt(childNode(node, key), undefined, rm[key]);
+      const v = mergeKey(key, undefined, rm[key]);
       if (v !== undefined) setOwn(out, key, v);
     }
   }
@@ -265,11 +388,11 @@ function copyObject(obj: JsonObject): JsonObject {
   return out;
 }
 
-function mergeList(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined): JsonValue | undefined {
+function mergeList(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue | undefined, into: FieldSet | undefined): JsonValue | undefined {
   const ll = Array.isArray(lhs) ? lhs : undefined;
   const rl = Array.isArray(rhs) ? rhs : undefined;
   if (isAtomicList(node) || ((!ll || ll.length === 0) && (!rl || rl.length === 0))) return mergeLeaf(lhs, rhs);
-  const out = mergeListItems(node, ll, rl);
+  const out = mergeListItems(node, ll, rl, into);
   if (out.length === 0) return undefined;
   if (ll && sameItems(ll, out)) return ll;
   return out;
@@ -285,19 +408,22 @@ function sameItems(a: JsonValue[], b: JsonValue[]): boolean {
  * Upstream's current ordering: items of both sides keep the order the applied list gives them, items only in the
  * live list stay where they were relative to their neighbours, and new items come in the applied list's order.
  */
-function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined): JsonValue[] {
+function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined, into: FieldSet | undefined): JsonValue[] {
   const items = itemsNode(node);
   const rhs = indexItems(node, rl);
   const lhs = indexItems(node, ll);
   const out: JsonValue[] = [];
 
-  const mergeItem = (lItems: JsonValue[] | undefined, rItems: JsonValue[] | undefined) => {
-    if ((lItems && lItems.length > 1) || (rItems && rItems.length > 1)) {
+  const mergeItem = (id: string, l: JsonValue | Duplicates | undefined, r: JsonValue | Duplicates | undefined) => {
+    if (l instanceof Duplicates || r instanceof Duplicates) {
       // Duplicate keys in the live list: the item is one leaf; the applied item replaces all its duplicates.
-      for (const item of rItems ?? lItems!) out.push(item);
+      const chosen = r ?? l!;
+      if (chosen instanceof Duplicates) for (const item of chosen.items) out.push(item);
+      else out.push(chosen);
+      if (into && r !== undefined) for (const item of r instanceof Duplicates ? r.items : [r]) collect(items, item, into, id, true);
       return;
     }
-    const v = mergeAt(items, lItems?.[0], rItems?.[0]);
+    const v = into && r !== undefined ? mergeCollecting(items, l, r, into, id, true) : mergeAt(items, l, r, undefined);
     if (v !== undefined) out.push(v);
   };
 
@@ -316,7 +442,7 @@ function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonV
       const lid = lhs.order[li]!;
       const rid = rhs.order[ri]!;
       if (lid === rid) {
-        mergeItem(lhs.byId.get(lid), rhs.byId.get(rid));
+        mergeItem(lid, lhs.byId.get(lid), rhs.byId.get(rid));
         li++;
         ri++;
         advanceShared();
@@ -330,14 +456,14 @@ function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonV
     if (li < lhs.order.length) {
       const lid = lhs.order[li]!;
       if (!rhs.byId.has(lid)) {
-        mergeItem(lhs.byId.get(lid), undefined);
+        mergeItem(lid, lhs.byId.get(lid), undefined);
         li++;
         continue;
       }
     }
     if (ri < rhs.order.length) {
       const rid = rhs.order[ri]!;
-      mergeItem(lhs.byId.get(rid), rhs.byId.get(rid));
+      mergeItem(rid, lhs.byId.get(rid), rhs.byId.get(rid));
       ri++;
       if (nextShared !== undefined && nextShared === rid) advanceShared();
     } else {
@@ -393,12 +519,12 @@ function compareShape(shape: Shape, node: SchemaNode, lhs: JsonValue | undefined
       for (const key of Object.keys(lm)) {
         const lv = lm[key];
         const rv = rm && hasOwn(rm, key) ? rm[key] : undefined;
-        if (lv !== rv) compareAt(childNode(node, key), lv, rv, link(path, "f:" + key), c);
+        if (lv !== rv) compareAt(childNode(node, key), lv, rv, link(path, fieldId(key)), c);
       }
     }
     if (rm) {
       for (const key of Object.keys(rm)) {
-        if (!lm || !hasOwn(lm, key)) compareAt(childNode(node, key), undefined, rm[key], link(path, "f:" + key), c);
+        if (!lm || !hasOwn(lm, key)) compareAt(childNode(node, key), undefined, rm[key], link(path, fieldId(key)), c);
       }
     }
     return false;
@@ -429,14 +555,13 @@ function compareListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: Jso
   const items = itemsNode(node);
   const rhs = indexItems(node, rl);
   const lhs = indexItems(node, ll);
-  const compareItem = (id: string, lItems: JsonValue[] | undefined, rItems: JsonValue[] | undefined) => {
-    if ((lItems && lItems.length > 1) || (rItems && rItems.length > 1)) {
-      compareLeaf(lItems, rItems, link(path, id), c); // duplicates: one leaf, as in merge
+  const compareItem = (id: string, l: JsonValue | Duplicates | undefined, r: JsonValue | Duplicates | undefined) => {
+    if (l instanceof Duplicates || r instanceof Duplicates) {
+      // Duplicates: one leaf, as in merge, whose value is the list of the id's items.
+      compareLeaf(l instanceof Duplicates ? l.items : l === undefined ? undefined : [l], r instanceof Duplicates ? r.items : r === undefined ? undefined : [r], link(path, id), c);
       return;
     }
-    const lv = lItems?.[0];
-    const rv = rItems?.[0];
-    if (lv !== rv) compareAt(items, lv, rv, link(path, id), c);
+    if (l !== r) compareAt(items, l, r, link(path, id), c);
   };
   for (const id of rhs.order) compareItem(id, lhs.byId.get(id), rhs.byId.get(id));
   for (const id of lhs.order) if (!rhs.byId.has(id)) compareItem(id, lhs.byId.get(id), undefined);
@@ -493,8 +618,7 @@ function collect(node: SchemaNode, v: JsonValue, parent: FieldSet, id: string, m
 function collectMap(node: SchemaNode, v: JsonObject, set: FieldSet): void {
   for (const key of Object.keys(v)) {
     const val = v[key]!;
-    const member = val === null || !isNamedField(node, key) || (isObject(val) && hasNoKeys(val));
-    collect(childNode(node, key), val, set, "f:" + key, member);
+    collect(childNode(node, key), val, set, fieldId(key), isMemberField(node, key, val));
   }
 }
 
@@ -532,7 +656,7 @@ function remove(node: SchemaNode, v: JsonValue, toRemove: FieldSet): JsonValue {
   const out: JsonObject = {};
   let any = false;
   for (const key of Object.keys(v)) {
-    const id = "f:" + key;
+    const id = fieldId(key);
     if (toRemove.hasMemberId(id)) continue;
     const sub = toRemove.childById(id);
     setOwn(out, key, !sub || sub.isEmpty() ? v[key]! : remove(childNode(node, key), v[key]!, sub));

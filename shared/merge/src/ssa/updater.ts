@@ -8,7 +8,7 @@
  */
 import { FieldSet } from "./fieldset.js";
 import type { Path } from "./path.js";
-import { compareTyped, type Comparison, ensureNamedFieldsAreMembers, excludeFields, mergeValues, removeItems, toFieldSet } from "./typed.js";
+import { compareTyped, type Comparison, ensureNamedFieldsAreMembers, excludeFields, mergeAndCollect, removeItems, toFieldSet } from "./typed.js";
 import { type JsonValue, valuesEqual } from "./value.js";
 import type { SchemaNode } from "../schema.js";
 
@@ -129,14 +129,13 @@ export function applyManagers(options: {
   manager: string;
   force: boolean;
   ignored?: FieldSet;
-  /** `toFieldSet(schema, config)`, when the caller has it already. */
-  configSet?: FieldSet;
 }): ApplyOutcome {
   const { schema, live, config, manager } = options;
   const managers = copyManagers(options.managers);
-  let merged = mergeValues(schema, live, config);
+  const walked = mergeAndCollect(schema, live, config);
+  let merged = walked.merged;
   const lastSet = managers.get(manager);
-  let set = options.configSet ?? toFieldSet(schema, config);
+  let set = walked.configSet;
   if (options.ignored) set = set.recursiveDifference(options.ignored);
   managers.set(manager, { set, apiVersion: options.apiVersion, applied: true });
   merged = prune(schema, merged, managers, lastSet, set);

@@ -175,13 +175,19 @@ export function goString(v: JsonValue): string {
 }
 
 const htmlUnsafe = /[<>&\u2028\u2029]/g;
-const hasHtmlUnsafe = /[<>&\u2028\u2029]/;
 
-/** Go `encoding/json` string escaping (HTML-safe, as both encoding/json and json-iterator's std config do). */
+/**
+ * Go `encoding/json` string escaping (HTML-safe, as both encoding/json and json-iterator's std config do). Most
+ * strings need no escape at all; they are quoted without calling the JSON encoder.
+ */
 export function goJsonString(s: string): string {
-  const json = JSON.stringify(s);
-  if (!hasHtmlUnsafe.test(json)) return json;
-  return json.replace(htmlUnsafe, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 || (c >= 0x2028 && (c <= 0x2029 || (c >= 0xd800 && c <= 0xdfff)))) {
+      return JSON.stringify(s).replace(htmlUnsafe, (u) => "\\u" + u.charCodeAt(0).toString(16).padStart(4, "0"));
+    }
+  }
+  return '"' + s + '"';
 }
 
 /** Go `json.Marshal` of decoded JSON: map keys sorted, compact, HTML-safe. */

@@ -134,12 +134,22 @@ export function managerIdentifier(info: ManagerInfo): string {
   return "{" + parts.join(",") + "}";
 }
 
+function stringField(obj: JsonObject, key: string): string | undefined {
+  const v = own(obj, key);
+  return typeof v === "string" ? v : undefined;
+}
+
 function parseIdentifier(id: string): ManagerInfo {
   try {
     const v: unknown = JSON.parse(id);
     if (!isObject(v)) return { manager: id };
-    const str = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : undefined);
-    return { manager: str("manager"), operation: str("operation"), apiVersion: str("apiVersion"), subresource: str("subresource"), time: str("time") };
+    return {
+      manager: stringField(v, "manager"),
+      operation: stringField(v, "operation"),
+      apiVersion: stringField(v, "apiVersion"),
+      subresource: stringField(v, "subresource"),
+      time: stringField(v, "time"),
+    };
   } catch {
     return { manager: id };
   }
@@ -162,7 +172,8 @@ function decodeManaged(entries: unknown): Managed {
   const managed = emptyManaged();
   if (entries === undefined || entries === null) return managed;
   if (!Array.isArray(entries)) throw new DecodeError("managedFields must be a list");
-  entries.forEach((e: unknown, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    const e: unknown = entries[i];
     if (!isObject(e)) throw new DecodeError(`managed fields entry ${i} must be an object`);
     const operation = e.operation;
     if (operation !== "Apply" && operation !== "Update") throw new DecodeError("operation must be `Apply` or `Update`");
@@ -184,7 +195,7 @@ function decodeManaged(entries: unknown): Managed {
     }
     managed.fields.set(id, { set, apiVersion: e.apiVersion, applied: operation === "Apply" });
     managed.times.set(id, typeof e.time === "string" ? e.time : undefined);
-  });
+  }
   return managed;
 }
 
@@ -216,15 +227,18 @@ function encodeManaged(managed: Managed): ManagedFieldsEntry[] {
     if (info.subresource) entry.subresource = info.subresource;
     entries.push(entry);
   }
-  entries.sort(
-    (p, q) =>
-      byString(p.operation, q.operation) ||
-      seconds(p.time) - seconds(q.time) ||
-      byString(p.manager, q.manager) ||
-      byString(p.apiVersion, q.apiVersion) ||
-      byString(p.subresource, q.subresource),
-  );
+  entries.sort(compareEntries);
   return entries;
+}
+
+function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
+  return (
+    byString(p.operation, q.operation) ||
+    seconds(p.time) - seconds(q.time) ||
+    byString(p.manager, q.manager) ||
+    byString(p.apiVersion, q.apiVersion) ||
+    byString(p.subresource, q.subresource)
+  );
 }
 
 function printManager(id: string): string {

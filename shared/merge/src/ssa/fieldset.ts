@@ -243,33 +243,38 @@ export class FieldSet {
     let children = this.children;
     if (children) {
       let changed: Map<string, FieldSet> | undefined;
-      const visit = (id: string) => {
-        const c = children!.get(id);
-        if (!c) return;
-        let set: FieldSet;
-        if (recursive && other.members?.has(id)) set = FieldSet.empty();
-        else {
-          const o = other.children?.get(id);
-          if (!o) return;
-          set = c.subtract(o, recursive);
-          if (set === c) return;
-        }
-        changed ??= new Map(children);
-        if (set.isEmpty()) changed.delete(id);
-        else changed.set(id, set);
-      };
       // Only ids the other set names can change; walk whichever side has fewer of them.
       const otherCount = (other.children?.size ?? 0) + (recursive ? (other.members?.size ?? 0) : 0);
       if (children.size <= otherCount) {
-        for (const id of children.keys()) visit(id);
+        for (const id of children.keys()) changed = this.subtractChild(id, other, recursive, changed);
       } else {
-        if (other.children) for (const id of other.children.keys()) visit(id);
-        if (recursive && other.members) for (const id of other.members) if (!other.children?.has(id)) visit(id);
+        if (other.children) for (const id of other.children.keys()) changed = this.subtractChild(id, other, recursive, changed);
+        if (recursive && other.members) {
+          for (const id of other.members) if (!other.children?.has(id)) changed = this.subtractChild(id, other, recursive, changed);
+        }
       }
       if (changed) children = changed;
     }
     if (members === this.members && children === this.children) return this;
     return new FieldSet(members, children);
+  }
+
+  /** The children after subtracting `other` below `id`; `changed` is the copy made so far, if any. */
+  private subtractChild(id: string, other: FieldSet, recursive: boolean, changed: Map<string, FieldSet> | undefined): Map<string, FieldSet> | undefined {
+    const c = this.children!.get(id);
+    if (!c) return changed;
+    let set: FieldSet;
+    if (recursive && other.members?.has(id)) set = FieldSet.empty();
+    else {
+      const o = other.children?.get(id);
+      if (!o) return changed;
+      set = c.subtract(o, recursive);
+      if (set === c) return changed;
+    }
+    changed ??= new Map(this.children);
+    if (set.isEmpty()) changed.delete(id);
+    else changed.set(id, set);
+    return changed;
   }
 
   // --- iteration and printing ------------------------------------------------------------------------------------

@@ -234,10 +234,22 @@ export function sortIds(ids: string[]): string[] {
   }
   if (fieldsOnly) return noSurrogates(ids) ? ids.sort() : ids.sort(compareStrings);
   if (keysOnly && sortBySingleStringKey(ids)) return ids;
-  const decorated = ids.map((id) => ({ id, rank: idRank(id), pe: elementOfId(id) }));
-  decorated.sort((x, y) => (x.rank !== y.rank ? x.rank - y.rank : x.rank === 0 ? compareStrings(x.id, y.id) : comparePathElements(x.pe, y.pe)));
+  const decorated: DecoratedId[] = [];
+  for (const id of ids) decorated.push({ id, rank: idRank(id), pe: elementOfId(id) });
+  decorated.sort(compareDecorated);
   for (let i = 0; i < ids.length; i++) ids[i] = decorated[i]!.id;
   return ids;
+}
+
+interface DecoratedId {
+  id: string;
+  rank: number;
+  pe: PathElement;
+}
+
+function compareDecorated(x: DecoratedId, y: DecoratedId): number {
+  if (x.rank !== y.rank) return x.rank - y.rank;
+  return x.rank === 0 ? compareStrings(x.id, y.id) : comparePathElements(x.pe, y.pe);
 }
 
 function noSurrogates(strings: readonly string[]): boolean {

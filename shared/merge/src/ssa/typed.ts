@@ -350,10 +350,6 @@ function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue |
   const lm = isObject(lhs) ? lhs : undefined;
   const rm = isObject(rhs) ? rhs : undefined;
   if (isAtomicMap(node) || ((!lm || hasNoKeys(lm)) && (!rm || hasNoKeys(rm)))) return mergeLeaf(lhs, rhs);
-  const mergeKey = (key: string, lv: JsonValue | undefined, rv: JsonValue | undefined) =>
-    into && rv !== undefined
-      ? mergeCollecting(childNode(node, key), lv, rv, into, fieldId(key), isMemberField(node, key, rv))
-      : mergeAt(childNode(node, key), lv, rv, undefined);
   // The output is `lm` itself until a key's value differs; only then is a copy started.
   let out: JsonObject | undefined;
   if (lm) {
@@ -361,7 +357,7 @@ function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue |
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const lv = lm[key]!;
-      const v = mergeKey(key, lv, rm && hasOwn(rm, key) ? rm[key] : undefined);
+      const v = mergeKey(node, key, lv, rm && hasOwn(rm, key) ? rm[key] : undefined, into);
       if (out) {
         if (v !== undefined) setOwn(out, key, v);
       } else if (v !== lv) {
@@ -375,11 +371,16 @@ function mergeMap(node: SchemaNode, lhs: JsonValue | undefined, rhs: JsonValue |
     for (const key of Object.keys(rm)) {
       if (lm && hasOwn(lm, key)) continue;
       if (!out) out = lm ? copyObject(lm) : {};
-      const v = mergeKey(key, undefined, rm[key]);
+      const v = mergeKey(node, key, undefined, rm[key], into);
       if (v !== undefined) setOwn(out, key, v);
     }
   }
   return out ?? lm;
+}
+
+function mergeKey(node: SchemaNode, key: string, lv: JsonValue | undefined, rv: JsonValue | undefined, into: FieldSet | undefined): JsonValue | undefined {
+  if (into && rv !== undefined) return mergeCollecting(childNode(node, key), lv, rv, into, fieldId(key), isMemberField(node, key, rv));
+  return mergeAt(childNode(node, key), lv, rv, undefined);
 }
 
 function copyObject(obj: JsonObject): JsonObject {
@@ -413,27 +414,10 @@ function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonV
   const rhs = indexItems(node, rl);
   const lhs = indexItems(node, ll);
   const out: JsonValue[] = [];
-
-  const mergeItem = (id: string, l: JsonValue | Duplicates | undefined, r: JsonValue | Duplicates | undefined) => {
-    if (l instanceof Duplicates || r instanceof Duplicates) {
-      // Duplicate keys in the live list: the item is one leaf; the applied item replaces all its duplicates.
-      const chosen = r ?? l!;
-      if (chosen instanceof Duplicates) for (const item of chosen.items) out.push(item);
-      else out.push(chosen);
-      if (into && r !== undefined) for (const item of r instanceof Duplicates ? r.items : [r]) collect(items, item, into, id, true);
-      return;
-    }
-    const v = into && r !== undefined ? mergeCollecting(items, l, r, into, id, true) : mergeAt(items, l, r, undefined);
-    if (v !== undefined) out.push(v);
-  };
-
-  const shared = rhs.order.filter((id) => lhs.byId.has(id));
+  // Items of both lists, in the applied list's order; `shared[sharedAt]` is the next one to place.
+  const shared: string[] = [];
+  for (const id of rhs.order) if (lhs.byId.has(id)) shared.push(id);
   let sharedAt = 0;
-  let nextShared: string | undefined = shared[0];
-  const advanceShared = () => {
-    sharedAt++;
-    nextShared = shared[sharedAt];
-  };
 
   let li = 0;
   let ri = 0;
@@ -442,13 +426,13 @@ function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonV
       const lid = lhs.order[li]!;
       const rid = rhs.order[ri]!;
       if (lid === rid) {
-        mergeItem(lid, lhs.byId.get(lid), rhs.byId.get(rid));
+        mergeListItem(items, lid, lhs.byId.get(lid), rhs.byId.get(rid), into, out);
         li++;
         ri++;
-        advanceShared();
+        sharedAt++;
         continue;
       }
-      if (rhs.byId.has(lid) && nextShared !== undefined && nextShared !== lid) {
+      if (rhs.byId.has(lid) && sharedAt < shared.length && shared[sharedAt] !== lid) {
         li++; // a shared item, but not the one this round places
         continue;
       }
@@ -456,21 +440,41 @@ function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonV
     if (li < lhs.order.length) {
       const lid = lhs.order[li]!;
       if (!rhs.byId.has(lid)) {
-        mergeItem(lid, lhs.byId.get(lid), undefined);
+        mergeListItem(items, lid, lhs.byId.get(lid), undefined, into, out);
         li++;
         continue;
       }
     }
     if (ri < rhs.order.length) {
       const rid = rhs.order[ri]!;
-      mergeItem(rid, lhs.byId.get(rid), rhs.byId.get(rid));
+      mergeListItem(items, rid, lhs.byId.get(rid), rhs.byId.get(rid), into, out);
       ri++;
-      if (nextShared !== undefined && nextShared === rid) advanceShared();
+      if (sharedAt < shared.length && shared[sharedAt] === rid) sharedAt++;
     } else {
       li++; // only shared items already placed remain on the left
     }
   }
   return out;
+}
+
+function mergeListItem(
+  items: SchemaNode,
+  id: string,
+  l: JsonValue | Duplicates | undefined,
+  r: JsonValue | Duplicates | undefined,
+  into: FieldSet | undefined,
+  out: JsonValue[],
+): void {
+  if (l instanceof Duplicates || r instanceof Duplicates) {
+    // Duplicate keys in the live list: the item is one leaf; the applied item replaces all its duplicates.
+    const chosen = r ?? l!;
+    if (chosen instanceof Duplicates) for (const item of chosen.items) out.push(item);
+    else out.push(chosen);
+    if (into && r !== undefined) for (const item of r instanceof Duplicates ? r.items : [r]) collect(items, item, into, id, true);
+    return;
+  }
+  const v = into && r !== undefined ? mergeCollecting(items, l, r, into, id, true) : mergeAt(items, l, r, undefined);
+  if (v !== undefined) out.push(v);
 }
 
 // --- compare ------------------------------------------------------------------------------------------------------
@@ -555,16 +559,24 @@ function compareListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: Jso
   const items = itemsNode(node);
   const rhs = indexItems(node, rl);
   const lhs = indexItems(node, ll);
-  const compareItem = (id: string, l: JsonValue | Duplicates | undefined, r: JsonValue | Duplicates | undefined) => {
-    if (l instanceof Duplicates || r instanceof Duplicates) {
-      // Duplicates: one leaf, as in merge, whose value is the list of the id's items.
-      compareLeaf(l instanceof Duplicates ? l.items : l === undefined ? undefined : [l], r instanceof Duplicates ? r.items : r === undefined ? undefined : [r], link(path, id), c);
-      return;
-    }
-    if (l !== r) compareAt(items, l, r, link(path, id), c);
-  };
-  for (const id of rhs.order) compareItem(id, lhs.byId.get(id), rhs.byId.get(id));
-  for (const id of lhs.order) if (!rhs.byId.has(id)) compareItem(id, lhs.byId.get(id), undefined);
+  for (const id of rhs.order) compareListItem(items, id, lhs.byId.get(id), rhs.byId.get(id), path, c);
+  for (const id of lhs.order) if (!rhs.byId.has(id)) compareListItem(items, id, lhs.byId.get(id), undefined, path, c);
+}
+
+function compareListItem(
+  items: SchemaNode,
+  id: string,
+  l: JsonValue | Duplicates | undefined,
+  r: JsonValue | Duplicates | undefined,
+  path: PathLink | undefined,
+  c: Comparison,
+): void {
+  if (l instanceof Duplicates || r instanceof Duplicates) {
+    // Duplicates: one leaf, as in merge, whose value is the list of the id's items.
+    compareLeaf(l instanceof Duplicates ? l.items : l === undefined ? undefined : [l], r instanceof Duplicates ? r.items : r === undefined ? undefined : [r], link(path, id), c);
+    return;
+  }
+  if (l !== r) compareAt(items, l, r, link(path, id), c);
 }
 
 export function isSameComparison(c: Comparison): boolean {

@@ -1,7 +1,7 @@
 /** A list-map key with a schema default may be omitted by items: SSA identifies such items by the default. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyServerSide } from "@flotilla/merge";
+import { applyServerSide, type JsonObject } from "@flotilla/merge";
 import { toSchemaNode } from "../src/crd/index.js";
 
 const schema = {
@@ -32,7 +32,7 @@ test("list-map key defaults come from the item schema and let SSA accept items t
   assert.ok(ports?.type === "list");
   assert.deepEqual(ports.keyDefaults, { protocol: "TCP" });
 
-  const applied = { apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "t" }, spec: { ports: [{ port: 80, name: "http" }, { port: 80, protocol: "UDP", name: "dns" }] } };
+  const applied: JsonObject = { apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "t" }, spec: { ports: [{ port: 80, name: "http" }, { port: 80, protocol: "UDP", name: "dns" }] } };
   const result = applyServerSide({ live: undefined, applied, manager: "m", schema: node, apiVersion: "example.com/v1", now: new Date() });
   assert.ok("object" in result, JSON.stringify(result));
   const fields = JSON.stringify(result.managedFields[0]?.fieldsV1);

@@ -7,6 +7,7 @@ import type { MergeImpl } from "./merge.js";
 import type { CompiledSchema, CrdImpl } from "./schemas.js";
 import { type CrdVersion, type HookContext, type KubeObject, type Registry, type ResourceType, groupVersion } from "./registry.js";
 import type { Store } from "./store.js";
+import { builtinOpenAPISchema, pruneUnknownFields } from "./protobuf/schemas.js";
 
 export class Core {
   private schemaNodes = new Map<string, SchemaNode>();
@@ -59,6 +60,12 @@ export class Core {
       this.compiled.set(v, c);
     }
     return c;
+  }
+
+  /** Drops unknown fields of a built-in object in place, returning their paths (as the CRD pruner does). */
+  pruneBuiltin(type: ResourceType, version: string, obj: KubeObject): string[] {
+    const schema = builtinOpenAPISchema(type.group, version, type.kind);
+    return schema ? pruneUnknownFields(obj, schema) : [];
   }
 
   /** The SMP/SSA schema for a type at a version. */

@@ -64,6 +64,7 @@ import { deleteCollection, deleteObject, parseDeleteOptions } from "./handlers/d
 import type { FieldValidation, Result, Scope, Verb, WriteOptions } from "./handlers/types.js";
 import { hasPollutingKey, rfc3339 } from "./util.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from "./protobuf/decode.js";
+import { builtinOpenAPISchema } from "./protobuf/schemas.js";
 
 export interface ApiServerOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -622,7 +623,7 @@ class HttpFrontend {
           plural: t.plural,
           namespaced: t.namespaced,
           verbs: t.verbs,
-          openAPIV3Schema: cv?.openAPIV3Schema,
+          openAPIV3Schema: cv ? cv.openAPIV3Schema : builtinOpenAPISchema(t.group, v, t.kind),
           builtin: t.builtin,
           subresources,
         });

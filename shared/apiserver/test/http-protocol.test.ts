@@ -410,6 +410,100 @@ describe("write semantics", () => {
   });
 });
 
+describe("built-in schemas", () => {
+  test("fields of inline-embedded structs and deep pod specs survive strict decoding unchanged", async () => {
+    const podSpec = {
+      containers: [
+        {
+          name: "app",
+          image: "nginx:1.27",
+          env: [
+            { name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k", optional: true } } },
+            { name: "B", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } },
+            { name: "C", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+          ],
+          envFrom: [{ configMapRef: { name: "c" } }, { secretRef: { name: "s" }, prefix: "S_" }],
+          readinessProbe: { httpGet: { path: "/ready", port: "http" }, periodSeconds: 5 },
+          livenessProbe: { exec: { command: ["true"] }, initialDelaySeconds: 3 },
+          startupProbe: { tcpSocket: { port: 8080 } },
+          lifecycle: { preStop: { exec: { command: ["sleep", "1"] } } },
+          securityContext: { capabilities: { drop: ["ALL"] }, runAsNonRoot: true },
+          volumeMounts: [{ name: "cfg", mountPath: "/cfg" }],
+          resources: { limits: { cpu: "1", memory: "128Mi" }, requests: { cpu: 0.5 } },
+        },
+      ],
+      volumes: [
+        { name: "cfg", configMap: { name: "c", items: [{ key: "k", path: "p" }] } },
+        { name: "sec", secret: { secretName: "s" } },
+        { name: "data", persistentVolumeClaim: { claimName: "pvc" } },
+        { name: "proj", projected: { sources: [{ configMap: { name: "c" } }, { secret: { name: "s" } }, { serviceAccountToken: { path: "t", expirationSeconds: 3600 } }] } },
+        { name: "tmp", emptyDir: { medium: "Memory" } },
+      ],
+      affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: "x" } } } }] } },
+      tolerations: [{ key: "k", operator: "Exists", effect: "NoSchedule" }],
+      nodeSelector: { "kubernetes.io/os": "linux" },
+    };
+    const dep = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "deep" },
+      spec: { selector: { matchLabels: { app: "deep" } }, template: { metadata: { labels: { app: "deep" } }, spec: podSpec } },
+    };
+    const r = await req("POST", "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict", json(dep));
+    assert.equal(r.status, 201, r.text);
+    const got = r.json.spec.template.spec;
+    assert.deepEqual(got.volumes, podSpec.volumes);
+    assert.deepEqual(got.containers[0].env, podSpec.containers[0].env);
+    assert.deepEqual(got.containers[0].envFrom, podSpec.containers[0].envFrom);
+    assert.deepEqual(got.containers[0].readinessProbe, podSpec.containers[0].readinessProbe);
+    assert.deepEqual(got.affinity, podSpec.affinity);
+    const ing = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "deep" },
+      spec: { rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "s", port: { number: 80 } } } }] } }] },
+    };
+    const ir = await req("POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses?fieldValidation=Strict", json(ing));
+    assert.equal(ir.status, 201, ir.text);
+    assert.deepEqual(ir.json.spec.rules, ing.spec.rules);
+    const hook = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingWebhookConfiguration",
+      metadata: { name: "deep" },
+      webhooks: [
+        {
+          name: "v.example.com",
+          admissionReviewVersions: ["v1"],
+          sideEffects: "None",
+          clientConfig: { service: { name: "s", namespace: "default", path: "/v" } },
+          rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"], scope: "Namespaced" }],
+        },
+      ],
+    };
+    const hr = await req("POST", "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations?fieldValidation=Strict", json(hook));
+    assert.equal(hr.status, 201, hr.text);
+    assert.deepEqual(hr.json.webhooks[0].rules, hook.webhooks[0].rules);
+  });
+
+  test("unknown fields of built-ins are dropped, reported per fieldValidation", async () => {
+    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "extra" }, data: { a: "1" }, spec: { nope: true } };
+    const strict = await req("POST", `${CM}?fieldValidation=Strict`, json(cm));
+    assert.equal(strict.status, 400);
+    assert.equal(strict.json.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"');
+    const warn = await req("POST", `${CM}?fieldValidation=Warn`, json(cm));
+    assert.equal(warn.status, 201);
+    assert.equal(warn.headers.warning, '299 - "unknown field \\"spec\\""');
+    assert.equal(warn.json.spec, undefined);
+  });
+
+  test("kubectl-facing OpenAPI carries the built-in shapes with patch merge keys", async () => {
+    const doc = (await req("GET", "/openapi/v3/apis/apps/v1")).json;
+    const text = JSON.stringify(doc);
+    assert.match(text, /"x-kubernetes-patch-merge-key":"name"/);
+    assert.match(text, /"replicas"/);
+  });
+});
+
 describe("watch", () => {
   test("RV unset sends synthetic ADDED for current objects; label selector transitions become ADDED/DELETED", async () => {
     await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "wt1", labels: { team: "a" } } }));

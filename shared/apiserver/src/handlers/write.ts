@@ -75,16 +75,22 @@ export function fieldManagerFor(opts: WriteOptions): string {
   return prefix || "unknown";
 }
 
-/** Prunes, defaults and reports unknown fields of a custom resource (request version schema). */
-function processCustomResource(core: Core, type: ResourceType, version: string, obj: KubeObject, opts: WriteOptions, warnings: string[]): KubeObject {
-  const compiled = core.compiledSchema(type, version);
-  if (!compiled) return obj;
-  const pruned = compiled.prune(obj);
+/**
+ * Drops fields the kind does not have and reports them per fieldValidation (Strict: 400, Warn: a Warning
+ * header), as decoding into Go structs does for built-ins and pruning does for custom resources, whose
+ * schema defaults are applied too (request version schema).
+ */
+function pruneAndDefault(core: Core, type: ResourceType, version: string, obj: KubeObject, opts: WriteOptions, warnings: string[]): KubeObject {
+  const compiled = type.builtin ? undefined : core.compiledSchema(type, version);
+  if (!type.builtin && !compiled) return obj;
+  const pruned = compiled ? compiled.prune(obj) : { object: obj, unknownFields: core.pruneBuiltin(type, version, obj) };
   if (pruned.unknownFields.length > 0 && opts.fieldValidation !== "Ignore") {
     const msgs = pruned.unknownFields.map((f) => `unknown field "${f.replace(/^\./, "")}"`);
-    if (opts.fieldValidation === "Strict") throw badRequest(`strict decoding error: ${msgs.join(", ")}`);
+    if (opts.fieldValidation === "Strict")
+      throw badRequest(`${type.kind} in version ${JSON.stringify(version)} cannot be handled as a ${type.kind}: strict decoding error: ${msgs.join(", ")}`);
     warnings.push(...msgs);
   }
+  if (!compiled) return pruned.object as KubeObject;
   return compiled.applyDefaults(pruned.object) as KubeObject;
 }
 
@@ -161,7 +167,7 @@ export function finishCreate(core: Core, scope: Scope, obj: KubeObject, opts: Wr
   if (type.generation) m.generation = 1;
   else delete m.generation;
 
-  let o = type.builtin ? obj : processCustomResource(core, type, version, obj, opts, warnings);
+  let o = pruneAndDefault(core, type, version, obj, opts, warnings);
   if (type.status) delete o.status;
   type.hooks?.prepareForCreate?.(o, core.hookCtx);
 
@@ -251,7 +257,7 @@ export function finishUpdate(
     else o.status = obj.status;
     const m = meta(o);
     m.managedFields = meta(obj).managedFields ?? oldMeta.managedFields;
-    o = type.builtin ? o : processCustomResource(core, type, version, o, { ...opts, fieldValidation: "Ignore" }, warnings);
+    o = pruneAndDefault(core, type, version, o, { ...opts, fieldValidation: "Ignore" }, warnings);
     throwIfInvalid(type, m.name ?? "", schemaCauses(core, type, version, o, old));
   } else {
     o = obj;
@@ -269,7 +275,7 @@ export function finishUpdate(
       if (old.status === undefined) delete o.status;
       else o.status = old.status;
     }
-    if (!type.builtin) o = processCustomResource(core, type, version, o, opts, warnings);
+    o = pruneAndDefault(core, type, version, o, opts, warnings);
     type.hooks?.prepareForUpdate?.(o, old, core.hookCtx);
 
     const errs: Array<FieldError | StatusCause> = [...validateObjectMeta(type, meta(o)), ...validateObjectMetaUpdate(meta(o), oldMeta)];

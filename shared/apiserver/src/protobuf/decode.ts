@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { fields, utf8, WireError } from "./wire.js";
+import { INLINE_FIELDS } from "./inline.js";
 
 type FieldRow = [number, string, number, string, 0 | 1];
 type MessageDesc = FieldRow[] | { map: [FieldRow, FieldRow] };
@@ -189,6 +190,10 @@ function decodeMessage(name: string, buf: Uint8Array): unknown {
       }
       const m = (out[fname] ??= {}) as Record<string, unknown>;
       m[key] = value ?? (vrow[2] === 12 ? "" : value);
+      continue;
+    }
+    if (type === 11 && INLINE_FIELDS.has(`${name}.${fname}`)) {
+      Object.assign(out, decodeMessage(typeName, f.bytes!) as Record<string, unknown>);
       continue;
     }
     let values: unknown[];

@@ -36,6 +36,9 @@ function parseMessage(buf: Uint8Array, prefix: string, out: Record<string, Field
         else if (g.num === 5) type = Number(g.int);
         else if (g.num === 6) typeName = utf8(g.bytes).replace(/^\./, "");
       }
+      // A few Go fields lacked json tags when their proto was generated (ValidatingWebhookConfiguration's
+      // "Webhooks", DaemonEndpoint's "Port"...): the proto name is the Go name; JSON uses lower camel case.
+      if (/^[A-Z]/.test(fname) && fname !== "Raw") fname = fname[0]!.toLowerCase() + fname.slice(1);
       rows.push([num, fname, type, typeName, label === 3 ? 1 : 0]);
     } else if (f.num === 3) nested.push(f.bytes!);
     else if (f.num === 7) for (const o of fields(f.bytes!)) if (o.num === 7 && o.int === 1n) mapEntry = true;

@@ -24,6 +24,7 @@ interface Def {
   storageKey?: string;
   view?: ResourceType["view"];
   extraSubresources?: ResourceType["extraSubresources"];
+  review?: ResourceType["review"];
 }
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -146,6 +147,28 @@ const DEFS: Def[] = [
   { group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", plural: "priorityclasses", namespaced: false, shortNames: ["pc"] },
   { group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingWebhookConfiguration", plural: "validatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"], generation: ["webhooks"] },
   { group: "admissionregistration.k8s.io", version: "v1", kind: "MutatingWebhookConfiguration", plural: "mutatingwebhookconfigurations", namespaced: false, categories: ["api-extensions"], generation: ["webhooks"] },
+  // No authentication or authorization: every review says yes (kube-apiserver with AlwaysAllow).
+  { group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview", plural: "selfsubjectaccessreviews", namespaced: false, verbs: ["create"], review: () => ({ allowed: true }) },
+  { group: "authorization.k8s.io", version: "v1", kind: "SubjectAccessReview", plural: "subjectaccessreviews", namespaced: false, verbs: ["create"], review: () => ({ allowed: true }) },
+  { group: "authorization.k8s.io", version: "v1", kind: "LocalSubjectAccessReview", plural: "localsubjectaccessreviews", namespaced: true, verbs: ["create"], review: () => ({ allowed: true }) },
+  {
+    group: "authorization.k8s.io",
+    version: "v1",
+    kind: "SelfSubjectRulesReview",
+    plural: "selfsubjectrulesreviews",
+    namespaced: false,
+    verbs: ["create"],
+    review: () => ({ resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }], nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }], incomplete: false }),
+  },
+  {
+    group: "authentication.k8s.io",
+    version: "v1",
+    kind: "SelfSubjectReview",
+    plural: "selfsubjectreviews",
+    namespaced: false,
+    verbs: ["create"],
+    review: () => ({ userInfo: { username: "flotilla", groups: ["system:masters", "system:authenticated"] } }),
+  },
   { group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], storageKey: "/events", view: eventsV1View, fieldLabels: eventFields, nameRule: "path" },
 ];
 
@@ -175,6 +198,7 @@ function toResourceType(d: Def): ResourceType {
     nameRule: d.nameRule,
     view: d.view,
     extraSubresources: d.extraSubresources,
+    review: d.review,
   };
 }
 

@@ -132,6 +132,11 @@ export interface ResourceType {
   };
   /** Subresources other than status/scale that exist for discovery/routing (e.g. namespaces/finalize). */
   extraSubresources?: Array<{ name: string; kind: string; verbs: string[] }>;
+  /**
+   * Create-only "review" resources (SelfSubjectAccessReview...) that are answered, never stored: returns
+   * the object's status.
+   */
+  review?: (obj: KubeObject) => Record<string, unknown>;
   /** Schema for SMP/SSA; resolved lazily. */
   schemaNode?: SchemaNode;
   crd?: {

@@ -150,6 +150,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   const hooks = new TestHooks();
   const watches = new WatchHub(options.bookmarkIntervalMs ?? 60_000);
+  registry.onChange(({ type, resource }) => {
+    if (type === "removed") watches.closeFor(resource.group, resource.plural);
+  });
   let url = "";
   const discovery = new Discovery(registry, () => url.replace(/^http:\/\//, ""));
   const http = new HttpFrontend(core, discovery, hooks, watches, options.maxBodyBytes ?? MAX_BODY);
@@ -604,6 +607,7 @@ class HttpFrontend {
     writeHeaders();
     this.watches.add(watcher);
     res.on("close", () => watcher.close());
+    res.on("error", () => watcher.close());
   }
 
   private openapiResources(): OpenAPIResource[] {

@@ -213,6 +213,11 @@ export class WatchHub {
     return this.watchers.size;
   }
 
+  /** Ends the watches on a resource that is no longer served (its CRD was deleted). */
+  closeFor(group: string, plural: string): void {
+    for (const w of [...this.watchers]) if (w.params.type.group === group && w.params.type.plural === plural) w.close();
+  }
+
   /** Ends every open watch (clients see the stream close and re-watch from their last RV). */
   dropAll(): number {
     const n = this.watchers.size;

@@ -133,6 +133,11 @@ describe("kubectl commands", () => {
     await eventually(async () => (await c.kubectl(["get", "configmap", "held"])).code !== 0);
   });
 
+  test("auth can-i and whoami are answered (no authorization: everything is allowed)", async () => {
+    assert.equal((await c.kubectlOk(["auth", "can-i", "delete", "deployments", "-n", "kube-system"])).trim(), "yes");
+    assert.match(await c.kubectlOk(["auth", "whoami"]), /Username\s+flotilla/);
+  });
+
   test("get -o wide shows priority columns; pods field selectors by phase", async () => {
     await c.kubectlOk(["apply", "-f", "-"], {
       input: JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "p1", labels: { app: "p" } }, spec: { containers: [{ name: "c", image: "busybox:1.36" }] } }),

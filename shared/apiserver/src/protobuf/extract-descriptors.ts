@@ -14,7 +14,7 @@ import { fields, utf8 } from "./wire.js";
 /** [number, jsonName, type, typeName (message/enum full name without leading dot), repeated] */
 type FieldRow = [number, string, number, string, 0 | 1];
 
-const WANTED = /^k8s\.io\/(api\/(core|apps|batch|rbac|networking|policy|scheduling|coordination|storage|autoscaling|admissionregistration|events|discovery)\/v[12]\/|apimachinery\/pkg\/(apis\/meta\/v1|util\/intstr|api\/resource|runtime)\/)generated\.proto$/;
+const WANTED = /^k8s\.io\/(api\/(core|apps|batch|rbac|networking|policy|scheduling|coordination|storage|autoscaling|admissionregistration|events|discovery|authorization|authentication)\/v[12]\/|apimachinery\/pkg\/(apis\/meta\/v1|util\/intstr|api\/resource|runtime)\/)generated\.proto$/;
 
 function parseMessage(buf: Uint8Array, prefix: string, out: Record<string, FieldRow[] | { map: [FieldRow, FieldRow] }>): void {
   let name = "";

@@ -364,12 +364,16 @@ function stripMeta(managed: Managed, id: string): void {
 
 /**
  * An applier re-applying the same fields gets a new but equal set; keeping the decoded one instead keeps the key
- * order it was read in, so encoding it needs no sort.
+ * order it was read in, so encoding it needs no sort. Called when the previous set is a subset of the new one
+ * before stripping; a previous set without stripped paths is then a subset of the stripped new set, and equal to
+ * it if it has as many paths.
  */
 function keepEqualSet(result: Managed, before: Managed, id: string): void {
   const now = result.fields.get(id);
   const previous = before.fields.get(id);
-  if (now && previous && now.set !== previous.set && now.set.equals(previous.set)) result.fields.set(id, { ...now, set: previous.set });
+  if (!now || !previous || now.set === previous.set) return;
+  if (!previous.set.intersection(strippedFields).isEmpty() || previous.set.size !== now.set.size) return;
+  result.fields.set(id, { ...now, set: previous.set });
 }
 
 function typedOrThrow(what: "live" | "patch", obj: JsonObject, ctx: Context, allowDuplicates: boolean): void {
@@ -469,7 +473,7 @@ function applyChain(live: JsonObject, applied: JsonObject, managed: Managed, man
   }
   const result: Managed = { fields: outcome.managers, times: new Map(managed.times) };
   stripMeta(result, id);
-  keepEqualSet(result, managed, id);
+  if (outcome.lastSetKept) keepEqualSet(result, managed, id);
   let object: JsonObject;
   if (outcome.object !== undefined) {
     result.times.set(id, ctx.now);

@@ -9,7 +9,7 @@
  * `recursiveDifference` drops every path under a member of the other set. No node holds an empty child.
  */
 import { canonicalId, compareIds, elementOfId, type Path, type PathElement, pathString, serializePathElement, sortIds, UnknownPathElementType } from "./path.js";
-import { hasOwn, isObject, type JsonObject, type JsonValue } from "./value.js";
+import { hasNoKeys, hasOwn, isObject, type JsonObject, type JsonValue } from "./value.js";
 
 /** A path as the walkers build it: one link per element, from the leaf up, so extending a path allocates one link. */
 export interface PathLink {
@@ -393,7 +393,8 @@ function read(obj: JsonObject): FieldSet | undefined {
     }
     const sub = obj[key] as JsonValue;
     if (!isObject(sub)) throw new FieldsV1Error(`FieldsV1 value for ${JSON.stringify(key)} must be an object`);
-    const below = read(sub);
+    // Most values are `{}`, a member without children.
+    const below = hasNoKeys(sub) ? undefined : read(sub);
     if (below === undefined || hasOwn(sub, ".")) (members ??= new Set()).add(id);
     if (below !== undefined) {
       children ??= new Map();

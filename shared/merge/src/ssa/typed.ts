@@ -127,16 +127,34 @@ function checkItem(list: SchemaNode, item: JsonValue): void {
   if (item === null) throw new Error("associative list without keys has an element that's an explicit null");
 }
 
-/** `"name":` and the like, the start of a key's part of an id. */
-const keyPrefixes = new Map<string, string>();
+/**
+ * Ids of items of single-key lists by key name and string value (`name` → `app` → `k:{"name":"app"}`), kept across
+ * calls: the same items come back in every apply of an object, and building an id means encoding its value.
+ * Bounded; an id depends on nothing but the name and the value.
+ */
+const singleKeyIds = new Map<string, { prefix: string; ids: Map<string, string> }>();
+const maxSingleKeyIds = 20_000;
+let singleKeyIdCount = 0;
 
-function keyPrefix(key: string): string {
-  let prefix = keyPrefixes.get(key);
-  if (prefix === undefined) {
-    prefix = goJsonString(key) + ":";
-    if (keyPrefixes.size < 1000) keyPrefixes.set(key, prefix);
+function singleKeyId(key: string, value: JsonValue): string {
+  let byName = singleKeyIds.get(key);
+  if (!byName) {
+    if (singleKeyIds.size >= 1000) singleKeyIds.clear();
+    byName = { prefix: "k:{" + goJsonString(key) + ":", ids: new Map() };
+    singleKeyIds.set(key, byName);
   }
-  return prefix;
+  if (typeof value !== "string") return byName.prefix + goJson(value) + "}";
+  let id = byName.ids.get(value);
+  if (id === undefined) {
+    id = byName.prefix + goJsonString(value) + "}";
+    if (singleKeyIdCount >= maxSingleKeyIds) {
+      for (const other of singleKeyIds.values()) other.ids.clear();
+      singleKeyIdCount = 0;
+    }
+    byName.ids.set(value, id);
+    singleKeyIdCount++;
+  }
+  return id;
 }
 
 /**
@@ -149,7 +167,7 @@ function itemId(list: SchemaNode, index: number, item: JsonValue): string {
   const keys = list.keys;
   if (list.listType === "map" && keys && keys.length > 0) {
     if (!isObject(item)) checkItem(list, item);
-    if (keys.length === 1) return "k:{" + keyPrefix(keys[0]!) + goJson(keyValue(list, item as JsonObject, keys[0]!)) + "}";
+    if (keys.length === 1) return singleKeyId(keys[0]!, keyValue(list, item as JsonObject, keys[0]!));
     // Missing keys are reported in declaration order; the id lists them sorted, as a Go map encodes.
     const fields: JsonObject = {};
     for (const k of keys) setOwn(fields, k, keyValue(list, item as JsonObject, k));
@@ -164,32 +182,81 @@ class Duplicates {
   constructor(readonly items: JsonValue[]) {}
 }
 
-/** A list's items by id, in first-seen order. */
+/**
+ * What matches items of two lists: the item's id, or, where every item of both lists has a single scalar key value
+ * (the usual `name`) or is a scalar set item, that value itself, which identifies the item exactly as its id would
+ * and saves encoding it. Ids are then only built for items whose paths are recorded.
+ */
+type MatchKey = string | number | boolean | null;
+
+/** A list's items by match key, in first-seen order. */
 interface IndexedItems {
-  order: string[];
-  byId: Map<string, JsonValue | Duplicates>;
+  order: MatchKey[];
+  byKey: Map<MatchKey, JsonValue | Duplicates>;
 }
 
 const noItems: JsonValue[] = [];
 
-function indexItems(list: SchemaNode, items: JsonValue[] | undefined): IndexedItems {
-  const order: string[] = [];
-  const byId = new Map<string, JsonValue | Duplicates>();
+/** The single scalar that identifies `item` in `list`, or undefined when its id must be used. */
+function scalarKey(list: SchemaNode, item: JsonValue): MatchKey | undefined {
+  if (list.type !== "list" || list.listType === "atomic") return undefined;
+  const keys = list.keys;
+  let v: JsonValue | undefined;
+  if (list.listType === "map" && keys && keys.length > 0) {
+    if (keys.length !== 1 || !isObject(item)) return undefined;
+    v = hasOwn(item, keys[0]!) ? item[keys[0]!] : keyDefault(list, keys[0]!);
+  } else {
+    v = item;
+  }
+  return v === undefined || v === null || typeof v === "object" ? undefined : v;
+}
+
+/** Indexes by scalar key, or returns undefined as soon as an item has none. */
+function indexByScalar(list: SchemaNode, items: JsonValue[] | undefined): IndexedItems | undefined {
+  const order: MatchKey[] = [];
+  const byKey = new Map<MatchKey, JsonValue | Duplicates>();
   const values = items ?? noItems;
   for (let i = 0; i < values.length; i++) {
     const item = values[i]!;
-    const id = itemId(list, i, item);
-    const seen = byId.get(id);
-    if (seen === undefined) {
-      byId.set(id, item);
-      order.push(id);
-    } else if (seen instanceof Duplicates) {
-      seen.items.push(item);
-    } else {
-      byId.set(id, new Duplicates([seen, item]));
-    }
+    const key = scalarKey(list, item);
+    if (key === undefined) return undefined;
+    addItem(order, byKey, key, item);
   }
-  return { order, byId };
+  return { order, byKey };
+}
+
+function indexById(list: SchemaNode, items: JsonValue[] | undefined): IndexedItems {
+  const order: MatchKey[] = [];
+  const byKey = new Map<MatchKey, JsonValue | Duplicates>();
+  const values = items ?? noItems;
+  for (let i = 0; i < values.length; i++) addItem(order, byKey, itemId(list, i, values[i]!), values[i]!);
+  return { order, byKey };
+}
+
+function addItem(order: MatchKey[], byKey: Map<MatchKey, JsonValue | Duplicates>, key: MatchKey, item: JsonValue): void {
+  const seen = byKey.get(key);
+  if (seen === undefined) {
+    byKey.set(key, item);
+    order.push(key);
+  } else if (seen instanceof Duplicates) {
+    seen.items.push(item);
+  } else {
+    byKey.set(key, new Duplicates([seen, item]));
+  }
+}
+
+/** Both lists indexed the same way, by scalar key when all their items allow it. Id errors come from the right side first. */
+function indexBoth(list: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined): { lhs: IndexedItems; rhs: IndexedItems } {
+  const rhs = indexByScalar(list, rl);
+  const lhs = rhs && indexByScalar(list, ll);
+  if (rhs && lhs) return { lhs, rhs };
+  return { rhs: indexById(list, rl), lhs: indexById(list, ll) };
+}
+
+/** The id of an item of a list walked item by item (so never an `i:` index). */
+function keyedItemId(list: SchemaNode, l: JsonValue | Duplicates | undefined, r: JsonValue | Duplicates | undefined): string {
+  const item = r ?? l!;
+  return itemId(list, -1, item instanceof Duplicates ? item.items[0]! : item);
 }
 
 /**
@@ -411,45 +478,44 @@ function sameItems(a: JsonValue[], b: JsonValue[]): boolean {
  */
 function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined, into: FieldSet | undefined): JsonValue[] {
   const items = itemsNode(node);
-  const rhs = indexItems(node, rl);
-  const lhs = indexItems(node, ll);
+  const { lhs, rhs } = indexBoth(node, ll, rl);
   const out: JsonValue[] = [];
   // Items of both lists, in the applied list's order; `shared[sharedAt]` is the next one to place.
-  const shared: string[] = [];
-  for (const id of rhs.order) if (lhs.byId.has(id)) shared.push(id);
+  const shared: MatchKey[] = [];
+  for (const key of rhs.order) if (lhs.byKey.has(key)) shared.push(key);
   let sharedAt = 0;
 
   let li = 0;
   let ri = 0;
   while (li < lhs.order.length || ri < rhs.order.length) {
     if (li < lhs.order.length && ri < rhs.order.length) {
-      const lid = lhs.order[li]!;
-      const rid = rhs.order[ri]!;
-      if (lid === rid) {
-        mergeListItem(items, lid, lhs.byId.get(lid), rhs.byId.get(rid), into, out);
+      const lk = lhs.order[li]!;
+      const rk = rhs.order[ri]!;
+      if (lk === rk) {
+        mergeListItem(node, items, lhs.byKey.get(lk), rhs.byKey.get(rk), into, out);
         li++;
         ri++;
         sharedAt++;
         continue;
       }
-      if (rhs.byId.has(lid) && sharedAt < shared.length && shared[sharedAt] !== lid) {
+      if (rhs.byKey.has(lk) && sharedAt < shared.length && shared[sharedAt] !== lk) {
         li++; // a shared item, but not the one this round places
         continue;
       }
     }
     if (li < lhs.order.length) {
-      const lid = lhs.order[li]!;
-      if (!rhs.byId.has(lid)) {
-        mergeListItem(items, lid, lhs.byId.get(lid), undefined, into, out);
+      const lk = lhs.order[li]!;
+      if (!rhs.byKey.has(lk)) {
+        mergeListItem(node, items, lhs.byKey.get(lk), undefined, into, out);
         li++;
         continue;
       }
     }
     if (ri < rhs.order.length) {
-      const rid = rhs.order[ri]!;
-      mergeListItem(items, rid, lhs.byId.get(rid), rhs.byId.get(rid), into, out);
+      const rk = rhs.order[ri]!;
+      mergeListItem(node, items, lhs.byKey.get(rk), rhs.byKey.get(rk), into, out);
       ri++;
-      if (sharedAt < shared.length && shared[sharedAt] === rid) sharedAt++;
+      if (sharedAt < shared.length && shared[sharedAt] === rk) sharedAt++;
     } else {
       li++; // only shared items already placed remain on the left
     }
@@ -458,22 +524,26 @@ function mergeListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonV
 }
 
 function mergeListItem(
+  list: SchemaNode,
   items: SchemaNode,
-  id: string,
   l: JsonValue | Duplicates | undefined,
   r: JsonValue | Duplicates | undefined,
   into: FieldSet | undefined,
   out: JsonValue[],
 ): void {
+  const collecting = into !== undefined && r !== undefined;
   if (l instanceof Duplicates || r instanceof Duplicates) {
     // Duplicate keys in the live list: the item is one leaf; the applied item replaces all its duplicates.
     const chosen = r ?? l!;
     if (chosen instanceof Duplicates) for (const item of chosen.items) out.push(item);
     else out.push(chosen);
-    if (into && r !== undefined) for (const item of r instanceof Duplicates ? r.items : [r]) collect(items, item, into, id, true);
+    if (collecting) {
+      const id = keyedItemId(list, l, r);
+      for (const item of r instanceof Duplicates ? r.items : [r!]) collect(items, item, into, id, true);
+    }
     return;
   }
-  const v = into && r !== undefined ? mergeCollecting(items, l, r, into, id, true) : mergeAt(items, l, r, undefined);
+  const v = collecting ? mergeCollecting(items, l, r!, into, keyedItemId(list, l, r), true) : mergeAt(items, l, r, undefined);
   if (v !== undefined) out.push(v);
 }
 
@@ -557,15 +627,14 @@ function compareLeaf(lhs: JsonValue | JsonValue[] | undefined, rhs: JsonValue | 
 /** Every item id of either side once; order does not matter to a comparison. */
 function compareListItems(node: SchemaNode, ll: JsonValue[] | undefined, rl: JsonValue[] | undefined, path: PathLink | undefined, c: Comparison): void {
   const items = itemsNode(node);
-  const rhs = indexItems(node, rl);
-  const lhs = indexItems(node, ll);
-  for (const id of rhs.order) compareListItem(items, id, lhs.byId.get(id), rhs.byId.get(id), path, c);
-  for (const id of lhs.order) if (!rhs.byId.has(id)) compareListItem(items, id, lhs.byId.get(id), undefined, path, c);
+  const { lhs, rhs } = indexBoth(node, ll, rl);
+  for (const key of rhs.order) compareListItem(node, items, lhs.byKey.get(key), rhs.byKey.get(key), path, c);
+  for (const key of lhs.order) if (!rhs.byKey.has(key)) compareListItem(node, items, lhs.byKey.get(key), undefined, path, c);
 }
 
 function compareListItem(
+  list: SchemaNode,
   items: SchemaNode,
-  id: string,
   l: JsonValue | Duplicates | undefined,
   r: JsonValue | Duplicates | undefined,
   path: PathLink | undefined,
@@ -573,10 +642,12 @@ function compareListItem(
 ): void {
   if (l instanceof Duplicates || r instanceof Duplicates) {
     // Duplicates: one leaf, as in merge, whose value is the list of the id's items.
-    compareLeaf(l instanceof Duplicates ? l.items : l === undefined ? undefined : [l], r instanceof Duplicates ? r.items : r === undefined ? undefined : [r], link(path, id), c);
+    const lItems = l instanceof Duplicates ? l.items : l === undefined ? undefined : [l];
+    const rItems = r instanceof Duplicates ? r.items : r === undefined ? undefined : [r];
+    compareLeaf(lItems, rItems, link(path, keyedItemId(list, l, r)), c);
     return;
   }
-  if (l !== r) compareAt(items, l, r, link(path, id), c);
+  if (l !== r) compareAt(items, l, r, link(path, keyedItemId(list, l, r)), c);
 }
 
 export function isSameComparison(c: Comparison): boolean {

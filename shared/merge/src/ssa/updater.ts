@@ -113,6 +113,8 @@ export interface ApplyOutcome {
   /** The merged object, or undefined when it equals the live object (upstream returns nil then). */
   object: JsonValue | undefined;
   managers: ManagedFieldSets;
+  /** True when the applier owned fields before and all of them are in its new set. */
+  lastSetKept: boolean;
 }
 
 /**
@@ -138,7 +140,8 @@ export function applyManagers(options: {
   let set = walked.configSet;
   if (options.ignored) set = set.recursiveDifference(options.ignored);
   managers.set(manager, { set, apiVersion: options.apiVersion, applied: true });
-  merged = prune(schema, merged, managers, lastSet, set);
+  const lastSetKept = lastSet !== undefined && !lastSet.set.isEmpty() && lastSet.set.isSubsetOf(set);
+  if (lastSet && !lastSetKept) merged = prune(schema, merged, managers, lastSet);
   if (hasOtherManagers(managers, manager)) {
     update(schema, live, merged, managers, manager, options.force, options.ignored);
   } else {
@@ -148,7 +151,7 @@ export function applyManagers(options: {
   }
   // Merge and prune keep the live value itself where nothing changed, so identity settles most no-op applies.
   const unchanged = merged === live || valuesEqual(live, merged);
-  return { object: unchanged ? undefined : merged, managers };
+  return { object: unchanged ? undefined : merged, managers, lastSetKept };
 }
 
 /**
@@ -156,20 +159,13 @@ export function applyManagers(options: {
  * other manager (applier or updater) owns it.
  *
  * When every path the applier owned is in its new configuration (`lastSet ⊆ newSet`, the usual re-apply), nothing
- * can be pruned, so the three passes below are skipped: the final removal is limited to E(last) (E adding named
+ * can be pruned, so applyManagers skips this: the final removal is limited to E(last) (E adding named
  * fields, see ensureNamedFieldsAreMembers), and a path r of E(last) ⊆ E(new) ⊆ E(managed) is only lost by the
  * add-back pass if an ancestor of r is removed there; but E(new), the field set of a value, holds every ancestor of
  * its paths, and the add-back pass keeps everything in E(managed).
  */
-function prune(
-  schema: SchemaNode,
-  merged: JsonValue | undefined,
-  managers: ManagedFieldSets,
-  lastSet: VersionedSet | undefined,
-  newSet: FieldSet,
-): JsonValue | undefined {
-  if (!lastSet || lastSet.set.isEmpty()) return merged;
-  if (lastSet.set.isSubsetOf(newSet)) return merged;
+function prune(schema: SchemaNode, merged: JsonValue | undefined, managers: ManagedFieldSets, lastSet: VersionedSet): JsonValue | undefined {
+  if (lastSet.set.isEmpty()) return merged;
   const named = (s: FieldSet) => ensureNamedFieldsAreMembers(s, schema);
   const last = named(lastSet.set);
   let pruned = removeItems(schema, merged, last);

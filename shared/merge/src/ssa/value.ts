@@ -196,13 +196,14 @@ export function goJson(v: JsonValue): string {
   if (typeof v === "number") return Number.isFinite(v) ? JSON.stringify(v) : "null";
   if (typeof v === "string") return goJsonString(v);
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (Array.isArray(v)) return "[" + v.map(goJson).join(",") + "]";
-  return (
-    "{" +
-    Object.keys(v)
-      .sort(compareStrings)
-      .map((k) => goJsonString(k) + ":" + goJson(v[k]!))
-      .join(",") +
-    "}"
-  );
+  let out: string;
+  if (Array.isArray(v)) {
+    out = "[";
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? "," : "") + goJson(v[i]!);
+    return out + "]";
+  }
+  const keys = Object.keys(v).sort(compareStrings);
+  out = "{";
+  for (let i = 0; i < keys.length; i++) out += (i > 0 ? "," : "") + goJsonString(keys[i]!) + ":" + goJson(v[keys[i]!]!);
+  return out + "}";
 }

@@ -99,6 +99,25 @@ describe("ssa results and inputs", () => {
   });
 });
 
+describe("ssa re-apply of the same fields", () => {
+  it("reuses nothing of a stored entry that owns metadata the field manager never records", () => {
+    const created = apply(undefined, deployment("app:1", 2));
+    const live = structuredClone(created.object);
+    const entry = ((live.metadata as JsonObject).managedFields as JsonObject[])[0]!;
+    ((entry.fieldsV1 as JsonObject)["f:metadata"] as JsonObject)["f:name"] = {};
+    const r = apply(live, deployment("app:2", 2));
+    assert.deepEqual(r.managedFields[0]!.fieldsV1, created.managedFields[0]!.fieldsV1);
+  });
+
+  it("records a changed set of fields, not the stored one", () => {
+    const created = apply(undefined, deployment("app:1", 2));
+    const r = apply(created.object, deployment("app:1", 3));
+    const env = ((((r.managedFields[0]!.fieldsV1 as JsonObject)["f:spec"] as JsonObject)["f:template"] as JsonObject)["f:spec"] as JsonObject)["f:containers"] as JsonObject;
+    const container = env['k:{"name":"app"}'] as JsonObject;
+    assert.deepEqual(Object.keys(container["f:env"] as JsonObject), ['k:{"name":"E0"}', 'k:{"name":"E1"}', 'k:{"name":"E2"}']);
+  });
+});
+
 describe("ssa pruning of fields nobody owns", () => {
   /** The applied object plus a label and an env entry that no managedFields entry mentions. */
   function withUnownedFields(live: JsonObject): JsonObject {

@@ -1,7 +1,8 @@
 /**
  * Properties the fast paths of the SSA engine must keep: the walkers share unchanged subtrees between the live
  * object, the configuration and the merge result internally, so the public calls must neither modify their inputs
- * nor return objects that alias them; and pruning skips its passes when the applier's previous fields are all in
+ * nor return objects that alias them (but for the frozen FieldsV1 of managedFields, which are reused by identity and
+ * must then give the same results as their JSON copies); and pruning skips its passes when the applier's previous fields are all in
  * its new configuration, which must never drop fields that nobody owns (Server-Side Apply documentation: an apply
  * removes only fields the applier owned and stopped applying).
  */
@@ -44,9 +45,12 @@ function apply(live: JsonObject | undefined, applied: JsonObject, manager = "too
   return r;
 }
 
-/** Every object and array reachable from `v`. */
+/**
+ * Every object and array reachable from `v`, except frozen ones: the FieldsV1 objects of managedFields are frozen
+ * and shared on purpose (the next write of the object decodes them by identity).
+ */
 function containers(v: JsonValue | undefined, out = new Set<object>()): Set<object> {
-  if (typeof v === "object" && v !== null) {
+  if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
     out.add(v);
     for (const child of Array.isArray(v) ? v : Object.values(v)) containers(child, out);
   }
@@ -98,6 +102,42 @@ describe("ssa results and inputs", () => {
     );
   });
 });
+
+describe("ssa managedFields reused by identity", () => {
+  it("FieldsV1 objects are frozen all the way down", () => {
+    const created = apply(undefined, deployment("app:1", 2));
+    const fields = created.managedFields[0]!.fieldsV1 as JsonObject;
+    assert.throws(() => {
+      (fields as Record<string, unknown>)["f:extra"] = {};
+    }, TypeError);
+    for (const o of containersIncludingFrozen(fields)) assert.ok(Object.isFrozen(o));
+  });
+
+  it("an object whose managedFields came through JSON gets the same results as the object returned", () => {
+    const created = apply(undefined, deployment("app:1", 2));
+    const scaled = updateManagedFields({ live: created.object, updated: withReplicas(created.object, 3), manager: "scaler", schema, apiVersion: "apps/v1", now }).object;
+    const viaJson = JSON.parse(JSON.stringify(scaled)) as JsonObject;
+    for (const applied of [deployment("app:2", 2), deployment("app:1", 1), withReplicas(deployment("app:1", 2), 4)]) {
+      const a = applyServerSide({ live: scaled, applied, manager: "tool", schema, apiVersion: "apps/v1", kind: "Deployment", now });
+      const b = applyServerSide({ live: viaJson, applied, manager: "tool", schema, apiVersion: "apps/v1", kind: "Deployment", now });
+      assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+    }
+  });
+});
+
+function withReplicas(obj: JsonObject, replicas: number): JsonObject {
+  const o = structuredClone(obj);
+  (o.spec as JsonObject).replicas = replicas;
+  return o;
+}
+
+function containersIncludingFrozen(v: JsonValue, out: object[] = []): object[] {
+  if (typeof v === "object" && v !== null) {
+    out.push(v);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) containersIncludingFrozen(child, out);
+  }
+  return out;
+}
 
 describe("ssa re-apply of the same fields", () => {
   it("reuses nothing of a stored entry that owns metadata the field manager never records", () => {

@@ -8,7 +8,7 @@
  * skip-non-applied (before-first-apply) → cap managers → manager identity → managedFields times → strip metadata
  * → structured merge.
  */
-import { decodeFieldsV1, encodeFieldsV1, FieldSet } from "./fieldset.js";
+import { decodeSharedFieldsV1, encodeSharedFieldsV1, FieldSet } from "./fieldset.js";
 import { makePath, pathString } from "./path.js";
 import { compareTyped, toFieldSet, TypedValueError, validateKeys } from "./typed.js";
 import { applyManagers, ConflictsError, type Conflict, type ManagedFieldSets, updateManagers } from "./updater.js";
@@ -139,7 +139,20 @@ function stringField(obj: JsonObject, key: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-function parseIdentifier(id: string): ManagerInfo {
+/** Parsed identifiers; the same few managers write every object, and parsing JSON is the costly part of encoding an entry. */
+const identifiers = new Map<string, Readonly<ManagerInfo>>();
+
+function parseIdentifier(id: string): Readonly<ManagerInfo> {
+  let info = identifiers.get(id);
+  if (info === undefined) {
+    info = parseIdentifierJson(id);
+    if (identifiers.size >= 1000) identifiers.clear();
+    identifiers.set(id, info);
+  }
+  return info;
+}
+
+function parseIdentifierJson(id: string): ManagerInfo {
   try {
     const v: unknown = JSON.parse(id);
     if (!isObject(v)) return { manager: id };
@@ -189,7 +202,7 @@ function decodeManaged(entries: unknown): Managed {
     const id = managerIdentifier(info);
     let set: FieldSet;
     try {
-      set = decodeFieldsV1(e.fieldsV1 ?? {});
+      set = decodeSharedFieldsV1(e.fieldsV1 ?? {});
     } catch (err) {
       throw new DecodeError(`error decoding versioned set: ${(err as Error).message}`);
     }
@@ -223,7 +236,7 @@ function encodeManaged(managed: Managed): ManagedFieldsEntry[] {
     const time = managed.times.get(id);
     if (time) entry.time = time;
     entry.fieldsType = "FieldsV1";
-    entry.fieldsV1 = encodeFieldsV1(vs.set);
+    entry.fieldsV1 = encodeSharedFieldsV1(vs.set);
     if (info.subresource) entry.subresource = info.subresource;
     entries.push(entry);
   }

@@ -355,6 +355,48 @@ function emit(set: FieldSet, includeSelf: boolean): JsonObject {
   return out;
 }
 
+// --- FieldsV1 shared between calls --------------------------------------------------------------------------------
+//
+// The managedFields an apply or update returns are what the API server stores, and what the next write of the object
+// hands back as the live object's managedFields. Their FieldsV1 objects are therefore emitted deeply frozen and
+// remembered with their sets: decoding one again is a lookup, and a set that did not change is not encoded again
+// (the same frozen object is returned). Frozen objects cannot go stale; anything else is decoded as usual.
+
+const emptyFields: JsonObject = Object.freeze({}) as JsonObject;
+const setByEncoding = new WeakMap<JsonObject, FieldSet>();
+const encodingBySet = new WeakMap<FieldSet, JsonObject>();
+
+/** `encodeFieldsV1` for managedFields entries: a deeply frozen object, the same one for the same set. */
+export function encodeSharedFieldsV1(set: FieldSet): JsonObject {
+  let encoded = encodingBySet.get(set);
+  if (!encoded) {
+    encoded = emitFrozen(set, false);
+    encodingBySet.set(set, encoded);
+    setByEncoding.set(encoded, set);
+  }
+  return encoded;
+}
+
+/** `decodeFieldsV1`, a lookup for objects `encodeSharedFieldsV1` returned. The set must not be modified. */
+export function decodeSharedFieldsV1(fields: unknown): FieldSet {
+  if (isObject(fields)) {
+    const known = setByEncoding.get(fields);
+    if (known) return known;
+  }
+  return decodeFieldsV1(fields);
+}
+
+function emitFrozen(set: FieldSet, includeSelf: boolean): JsonObject {
+  const out: JsonObject = {};
+  const ids = set.orderedIds();
+  if (includeSelf && ids.length > 0) out["."] = emptyFields;
+  for (const id of ids) {
+    const child = set.childById(id);
+    out[id] = child ? emitFrozen(child, set.hasMemberId(id)) : emptyFields;
+  }
+  return Object.freeze(out);
+}
+
 export class FieldsV1Error extends Error {}
 
 /** Parses FieldsV1 (an object, or its JSON text) back into a set (`Set.FromJSON`). */
@@ -402,8 +444,7 @@ function read(obj: JsonObject): FieldSet | undefined {
       children.set(id, seen ? seen.union(below) : below);
     }
     if (ordered) {
-      const previous = ordered.length > 0 ? ordered[ordered.length - 1]! : undefined;
-      if (previous === undefined || compareIds(previous, id) < 0) ordered.push(id);
+      if (ordered.length === 0 || compareIds(ordered[ordered.length - 1]!, id) < 0) ordered.push(id);
       else ordered = undefined;
     }
   }

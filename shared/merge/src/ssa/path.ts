@@ -212,7 +212,15 @@ export function compareIds(a: string, b: string): number {
   const rb = idRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
   if (ra === 0) return compareStrings(a, b);
-  return comparePathElements(elementOfId(a), elementOfId(b));
+  const pa = elementOfId(a);
+  const pb = elementOfId(b);
+  if (ra === 1) {
+    // Keys of one list usually share a single key name: then the values decide.
+    const ka = (pa as { key: ReadonlyArray<readonly [string, JsonValue]> }).key;
+    const kb = (pb as { key: ReadonlyArray<readonly [string, JsonValue]> }).key;
+    if (ka.length === 1 && kb.length === 1 && ka[0]![0] === kb[0]![0]) return compareValues(ka[0]![1], kb[0]![1]);
+  }
+  return comparePathElements(pa, pb);
 }
 
 const surrogate = /[\ud800-\udfff]/;

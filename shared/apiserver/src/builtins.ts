@@ -1,6 +1,7 @@
 /** The built-in resource types (discovery facts as `kubectl api-resources` shows them on 1.32). */
 import type { KubeObject, ResourceType } from "./registry.js";
 import { builtinPrinters } from "./printers.js";
+import type { Printer } from "./table.js";
 import { builtinHooks } from "./strategies.js";
 import { isObject } from "./util.js";
 
@@ -172,6 +173,14 @@ const DEFS: Def[] = [
   { group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], storageKey: "/events", view: eventsV1View, fieldLabels: eventFields, nameRule: "path" },
 ];
 
+/** A view prints like the stored type it shows (events.k8s.io Events print as core Events do). */
+function viewPrinter(d: Def): Printer | undefined {
+  const stored = d.storageKey ? builtinPrinters[d.storageKey] : undefined;
+  const view = d.view;
+  if (!stored || !view) return undefined;
+  return { columns: stored.columns, cells: (o, now) => stored.cells(view.toStorage(o), now) };
+}
+
 function toResourceType(d: Def): ResourceType {
   const key = `${d.group}/${d.plural}`;
   return {
@@ -192,7 +201,7 @@ function toResourceType(d: Def): ResourceType {
     generation: d.generation ? { fields: d.generation } : undefined,
     builtin: true,
     fieldLabels: d.fieldLabels ?? {},
-    printer: builtinPrinters[key],
+    printer: builtinPrinters[key] ?? viewPrinter(d),
     returnDeletedObject: d.returnDeletedObject ?? false,
     hooks: builtinHooks[key],
     nameRule: d.nameRule,

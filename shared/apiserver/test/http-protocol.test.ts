@@ -504,6 +504,39 @@ describe("built-in schemas", () => {
   });
 });
 
+describe("custom resource field selectors", () => {
+  test("selectableFields become field labels for list and watch", async () => {
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "paints.test.io" },
+      spec: {
+        group: "test.io",
+        scope: "Namespaced",
+        names: { plural: "paints", singular: "paint", kind: "Paint" },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            selectableFields: [{ jsonPath: ".spec.color" }],
+            schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { color: { type: "string" } } } } } },
+          },
+        ],
+      },
+    };
+    const created = await req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json(crd));
+    assert.equal(created.status, 201, created.text);
+    const P = "/apis/test.io/v1/namespaces/default/paints";
+    for (const [n, color] of [["p1", "red"], ["p2", "blue"], ["p3", "red"]]) await req("POST", P, json({ apiVersion: "test.io/v1", kind: "Paint", metadata: { name: n }, spec: { color } }));
+    const red = await req("GET", `${P}?fieldSelector=spec.color%3Dred`);
+    assert.deepEqual(red.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ["p1", "p3"]);
+    const notRed = await req("GET", `${P}?fieldSelector=spec.color!%3Dred`);
+    assert.deepEqual(notRed.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ["p2"]);
+    assert.equal((await req("GET", `${P}?fieldSelector=spec.shade%3Dred`)).status, 400);
+  });
+});
+
 describe("watch", () => {
   test("RV unset sends synthetic ADDED for current objects; label selector transitions become ADDED/DELETED", async () => {
     await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "wt1", labels: { team: "a" } } }));

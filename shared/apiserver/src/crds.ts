@@ -9,7 +9,7 @@ import type { Store, StoreEvent } from "./store.js";
 import { type Printer, crdPrinter } from "./table.js";
 import { selectableFieldLabels } from "./handlers/read.js";
 import { CRD_CLEANUP_FINALIZER, deleteEntry } from "./handlers/delete.js";
-import { deepClone, isObject, rfc3339 } from "./util.js";
+import { deepClone, deepEqual, isObject, rfc3339 } from "./util.js";
 import type { Controller, ControllerContext } from "./controllers.js";
 
 export const CRD_BUCKET = "apiextensions.k8s.io/customresourcedefinitions";
@@ -131,6 +131,11 @@ export function typeFromCrd(crd: KubeObject): ResourceType | undefined {
   };
 }
 
+function schemaChanged(a: ResourceType, b: ResourceType): boolean {
+  const schemas = (t: ResourceType) => [...(t.crd?.versions.values() ?? [])].map((v) => [v.name, v.openAPIV3Schema]);
+  return !deepEqual(schemas(a), schemas(b));
+}
+
 /** Keeps the registry in step with stored CRDs and runs the cleanup finalizer. */
 export class CrdController implements Controller {
   readonly name = "crd-registration";
@@ -157,7 +162,22 @@ export class CrdController implements Controller {
     const existing = this.core.registry.byResource(t.group, t.plural);
     if (existing && existing.builtin) return;
     this.core.registry.add(t);
+    if (!existing || schemaChanged(existing, t)) this.applyDefaultsToStored(t);
     if (crd.metadata?.deletionTimestamp) queueMicrotask(() => this.cleanup(crd.metadata!.name!));
+  }
+
+  /**
+   * Schema defaults apply when objects are read, not only when written (upstream defaults on decoding from
+   * etcd): after a CRD gains defaults, stored objects show them at once, with the same resourceVersion and
+   * no watch event. Done once per schema change rather than on every read.
+   */
+  private applyDefaultsToStored(t: ResourceType): void {
+    const compiled = this.core.compiledSchema(t, t.storageVersion);
+    if (!compiled) return;
+    for (const e of this.core.store.list(t.storageKey)) {
+      const defaulted = compiled.applyDefaults(deepClone(e.object)) as KubeObject;
+      if (!deepEqual(defaulted, e.object)) this.core.store.restore(t.storageKey, e.key, defaulted);
+    }
   }
 
   private onEvent(ev: StoreEvent): void {

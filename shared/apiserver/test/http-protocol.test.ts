@@ -537,6 +537,43 @@ describe("custom resource field selectors", () => {
   });
 });
 
+describe("custom resource defaults on read", () => {
+  test("a default added to the CRD shows on stored objects without a new resourceVersion", async () => {
+    const crd = (withDefault: boolean) => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "tools.test.io" },
+      spec: {
+        group: "test.io",
+        scope: "Namespaced",
+        names: { plural: "tools", singular: "tool", kind: "Tool" },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties: { spec: { type: "object", properties: { size: { type: "integer" }, mode: withDefault ? { type: "string", default: "auto" } : { type: "string" } } } },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const C = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    assert.equal((await req("PATCH", `${C}/tools.test.io?fieldManager=t`, json(crd(false)), { "content-type": "application/apply-patch+yaml" })).status, 201);
+    const T = "/apis/test.io/v1/namespaces/default/tools";
+    const made = await req("POST", T, json({ apiVersion: "test.io/v1", kind: "Tool", metadata: { name: "t1" }, spec: { size: 1 } }));
+    assert.equal(made.json.spec.mode, undefined);
+    assert.equal((await req("PATCH", `${C}/tools.test.io?fieldManager=t`, json(crd(true)), { "content-type": "application/apply-patch+yaml" })).status, 200);
+    const read = await req("GET", `${T}/t1`);
+    assert.equal(read.json.spec.mode, "auto");
+    assert.equal(read.json.metadata.resourceVersion, made.json.metadata.resourceVersion);
+  });
+});
+
 describe("watch", () => {
   test("RV unset sends synthetic ADDED for current objects; label selector transitions become ADDED/DELETED", async () => {
     await req("POST", CM, json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "wt1", labels: { team: "a" } } }));

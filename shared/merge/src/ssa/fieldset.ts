@@ -28,6 +28,8 @@ export class FieldSet {
   private children: Map<string, FieldSet> | undefined;
   /** Member and child ids in element order, computed on demand; builders reset it. */
   private ordered: string[] | undefined;
+  /** The frozen FieldsV1 this set was read from or encoded to (see `encodeSharedFieldsV1`); builders reset it. */
+  source: JsonObject | undefined;
 
   private constructor(members?: Set<string>, children?: Map<string, FieldSet>, ordered?: string[]) {
     this.members = members && members.size > 0 ? members : undefined;
@@ -71,6 +73,7 @@ export class FieldSet {
     else if (this.members.has(id)) return;
     this.members.add(id);
     this.ordered = undefined;
+    this.source = undefined;
   }
 
   /** The child node for `id`, created if missing; the caller must put a path in it or call `dropIfEmpty`. */
@@ -82,6 +85,7 @@ export class FieldSet {
       this.children.set(id, child);
       this.ordered = undefined;
     }
+    this.source = undefined;
     return child;
   }
 
@@ -91,6 +95,7 @@ export class FieldSet {
       this.children!.delete(id);
       if (this.children!.size === 0) this.children = undefined;
       this.ordered = undefined;
+      this.source = undefined;
     }
   }
 
@@ -358,43 +363,68 @@ function emit(set: FieldSet, includeSelf: boolean): JsonObject {
 // --- FieldsV1 shared between calls --------------------------------------------------------------------------------
 //
 // The managedFields an apply or update returns are what the API server stores, and what the next write of the object
-// hands back as the live object's managedFields. Their FieldsV1 objects are therefore emitted deeply frozen and
-// remembered with their sets: decoding one again is a lookup, and a set that did not change is not encoded again
-// (the same frozen object is returned). Frozen objects cannot go stale; anything else is decoded as usual.
+// hands back as the live object's managedFields. Their FieldsV1 objects are therefore emitted deeply frozen, with all
+// leaves sharing one frozen `{}`, and marked as canonical: decoding one again skips canonicalizing and ordering keys,
+// and when its set comes out of the write unchanged, the same object is returned instead of a new encoding. Nothing
+// is cached beyond the call: a decoded set only remembers the object it came from.
 
 const emptyFields: JsonObject = Object.freeze({}) as JsonObject;
-const setByEncoding = new WeakMap<JsonObject, FieldSet>();
-const encodingBySet = new WeakMap<FieldSet, JsonObject>();
+/** Own, non-enumerable mark of a frozen FieldsV1 root this module emitted (JSON, copies and key lists skip it). */
+const canonicalMark = Symbol("canonical FieldsV1");
 
-/** `encodeFieldsV1` for managedFields entries: a deeply frozen object, the same one for the same set. */
+function isCanonical(fields: JsonObject): boolean {
+  return Object.isFrozen(fields) && Object.prototype.hasOwnProperty.call(fields, canonicalMark);
+}
+
+/** `encodeFieldsV1` for managedFields entries: deeply frozen, and the set's own source when it has one. */
 export function encodeSharedFieldsV1(set: FieldSet): JsonObject {
-  let encoded = encodingBySet.get(set);
+  let encoded = set.source;
   if (!encoded) {
     encoded = emitFrozen(set, false);
-    encodingBySet.set(set, encoded);
-    setByEncoding.set(encoded, set);
+    Object.defineProperty(encoded, canonicalMark, { value: true });
+    Object.freeze(encoded);
+    set.source = encoded;
   }
   return encoded;
 }
 
-/** `decodeFieldsV1`, a lookup for objects `encodeSharedFieldsV1` returned. The set must not be modified. */
+/** `decodeFieldsV1`; objects `encodeSharedFieldsV1` returned are read as they are and remembered as the set's source. */
 export function decodeSharedFieldsV1(fields: unknown): FieldSet {
-  if (isObject(fields)) {
-    const known = setByEncoding.get(fields);
-    if (known) return known;
+  if (isObject(fields) && isCanonical(fields)) {
+    const set = readCanonical(fields) ?? FieldSet.empty();
+    set.source = fields;
+    return set;
   }
   return decodeFieldsV1(fields);
 }
 
+/** The members and children of one node; the root is frozen by the caller once marked. */
 function emitFrozen(set: FieldSet, includeSelf: boolean): JsonObject {
   const out: JsonObject = {};
   const ids = set.orderedIds();
   if (includeSelf && ids.length > 0) out["."] = emptyFields;
   for (const id of ids) {
     const child = set.childById(id);
-    out[id] = child ? emitFrozen(child, set.hasMemberId(id)) : emptyFields;
+    out[id] = child ? Object.freeze(emitFrozen(child, set.hasMemberId(id))) : emptyFields;
   }
-  return Object.freeze(out);
+  return out;
+}
+
+/** `read` for FieldsV1 this module emitted: keys are canonical ids, in order, without duplicates or unknown kinds. */
+function readCanonical(obj: JsonObject): FieldSet | undefined {
+  let members: Set<string> | undefined;
+  let children: Map<string, FieldSet> | undefined;
+  const ordered: string[] = [];
+  for (const id of Object.keys(obj)) {
+    if (id === ".") continue;
+    const sub = obj[id] as JsonObject;
+    ordered.push(id);
+    const below = sub === emptyFields ? undefined : readCanonical(sub);
+    if (below === undefined || hasOwn(sub, ".")) (members ??= new Set()).add(id);
+    if (below !== undefined) (children ??= new Map()).set(id, below);
+  }
+  if (!members && !children) return undefined;
+  return FieldSet.fromIds(members, children, ordered);
 }
 
 export class FieldsV1Error extends Error {}

@@ -30,10 +30,43 @@ export class FieldSet {
   private ordered: string[] | undefined;
   /** The frozen FieldsV1 this set was read from or encoded to (see `encodeSharedFieldsV1`); builders reset it. */
   source: JsonObject | undefined;
+  /**
+   * A frozen FieldsV1 node this module emitted, not read yet: members and children are read from it one level at a
+   * time, when first needed, so that checks which touch a few paths of a stored set do not decode all of it.
+   */
+  private raw: JsonObject | undefined;
 
   private constructor(members?: Set<string>, children?: Map<string, FieldSet>, ordered?: string[]) {
     this.members = members && members.size > 0 ? members : undefined;
     this.children = children && children.size > 0 ? children : undefined;
+    this.ordered = ordered;
+  }
+
+  /** A set read lazily from canonical, frozen FieldsV1 (see `raw`). */
+  static fromCanonical(raw: JsonObject): FieldSet {
+    const set = new FieldSet();
+    set.raw = raw;
+    return set;
+  }
+
+  /** Reads this node's level of `raw`: keys are canonical ids, in order, without duplicates or unknown kinds. */
+  private load(): void {
+    const raw = this.raw;
+    if (raw === undefined) return;
+    this.raw = undefined;
+    let members: Set<string> | undefined;
+    let children: Map<string, FieldSet> | undefined;
+    const ordered: string[] = [];
+    for (const id in raw) {
+      if (id === ".") continue;
+      ordered.push(id);
+      const sub = raw[id] as JsonObject;
+      const leaf = sub === emptyFields;
+      if (leaf || hasOwn(sub, ".")) (members ??= new Set()).add(id);
+      if (!leaf) (children ??= new Map()).set(id, FieldSet.fromCanonical(sub));
+    }
+    this.members = members;
+    this.children = children;
     this.ordered = ordered;
   }
 
@@ -69,6 +102,7 @@ export class FieldSet {
   }
 
   addMember(id: string): void {
+    this.load();
     if (!this.members) this.members = new Set();
     else if (this.members.has(id)) return;
     this.members.add(id);
@@ -78,6 +112,7 @@ export class FieldSet {
 
   /** The child node for `id`, created if missing; the caller must put a path in it or call `dropIfEmpty`. */
   childForInsert(id: string): FieldSet {
+    this.load();
     if (!this.children) this.children = new Map();
     let child = this.children.get(id);
     if (!child) {
@@ -90,6 +125,7 @@ export class FieldSet {
   }
 
   dropIfEmpty(id: string): void {
+    this.load();
     const child = this.children?.get(id);
     if (child && child.isEmpty()) {
       this.children!.delete(id);
@@ -113,10 +149,12 @@ export class FieldSet {
   }
 
   hasMemberId(id: string): boolean {
+    this.load();
     return this.members !== undefined && this.members.has(id);
   }
 
   childById(id: string): FieldSet | undefined {
+    this.load();
     return this.children?.get(id);
   }
 
@@ -126,12 +164,14 @@ export class FieldSet {
   }
 
   isEmpty(): boolean {
+    if (this.raw !== undefined) return !hasEntries(this.raw);
     if (this.members) return false;
     if (this.children) for (const c of this.children.values()) if (!c.isEmpty()) return false;
     return true;
   }
 
   get size(): number {
+    if (this.raw !== undefined) return rawSize(this.raw);
     let n = this.members ? this.members.size : 0;
     if (this.children) for (const c of this.children.values()) n += c.size;
     return n;
@@ -139,16 +179,19 @@ export class FieldSet {
 
   /** Member ids (unordered). */
   memberIds(): Iterable<string> {
+    this.load();
     return this.members ?? noIds;
   }
 
   /** Child ids and sets (unordered). */
   childEntries(): Iterable<[string, FieldSet]> {
+    this.load();
     return this.children ?? noChildren;
   }
 
   /** Every member and child id once, in element order (the order of FieldsV1 keys and of `Set.Iterate`). */
   orderedIds(): readonly string[] {
+    this.load();
     if (this.ordered) return this.ordered;
     const ids: string[] = this.members ? [...this.members] : [];
     if (this.children) for (const id of this.children.keys()) if (!this.members?.has(id)) ids.push(id);
@@ -159,6 +202,8 @@ export class FieldSet {
   /** True when every path of this set is in `other`. */
   isSubsetOf(other: FieldSet): boolean {
     if (this === other) return true;
+    if (this.raw !== undefined) return rawSubsetOf(this.raw, other);
+    other.load();
     if (this.members) {
       if (!other.members) return false;
       for (const id of this.members) if (!other.members.has(id)) return false;
@@ -181,6 +226,8 @@ export class FieldSet {
   union(other: FieldSet): FieldSet {
     if (other.isEmpty()) return this;
     if (this.isEmpty()) return other;
+    this.load();
+    other.load();
     let members = this.members;
     if (other.members) {
       if (!members) members = other.members;
@@ -210,6 +257,8 @@ export class FieldSet {
   }
 
   intersection(other: FieldSet): FieldSet {
+    this.load();
+    other.load();
     let members: Set<string> | undefined;
     if (this.members && other.members) {
       const [small, large] = this.members.size <= other.members.size ? [this.members, other.members] : [other.members, this.members];
@@ -244,6 +293,8 @@ export class FieldSet {
 
   private subtract(other: FieldSet, recursive: boolean): FieldSet {
     if (other.isEmpty()) return this;
+    this.load();
+    other.load();
     const members = this.members && other.members ? withoutIds(this.members, other.members) : this.members;
     let children = this.children;
     if (children) {
@@ -286,6 +337,7 @@ export class FieldSet {
 
   /** Every path in the set, in upstream's order (`Set.Iterate`: a node's members, then its children). */
   *paths(prefix: PathElement[] = []): Generator<PathElement[]> {
+    this.load();
     const ids = this.orderedIds();
     if (this.members) for (const id of ids) if (this.members.has(id)) yield [...prefix, elementOfId(id)];
     if (this.children) {
@@ -322,6 +374,39 @@ export class FieldSet {
 }
 
 const noIds: ReadonlySet<string> = new Set();
+
+/** Whether a canonical FieldsV1 node names any path (any key but "."). */
+function hasEntries(raw: JsonObject): boolean {
+  for (const id in raw) if (id !== ".") return true;
+  return false;
+}
+
+/** `size` of a canonical FieldsV1 node, without reading it into a set. */
+function rawSize(raw: JsonObject): number {
+  let n = 0;
+  for (const id in raw) {
+    if (id === ".") continue;
+    const sub = raw[id] as JsonObject;
+    if (sub === emptyFields) n++;
+    else n += (hasOwn(sub, ".") ? 1 : 0) + rawSize(sub);
+  }
+  return n;
+}
+
+/** `isSubsetOf` for a canonical FieldsV1 node, without reading it into a set. */
+function rawSubsetOf(raw: JsonObject, other: FieldSet): boolean {
+  for (const id in raw) {
+    if (id === ".") continue;
+    const sub = raw[id] as JsonObject;
+    const leaf = sub === emptyFields;
+    if ((leaf || hasOwn(sub, ".")) && !other.hasMemberId(id)) return false;
+    if (!leaf) {
+      const o = other.childById(id);
+      if (!o || !rawSubsetOf(sub, o)) return false;
+    }
+  }
+  return true;
+}
 
 /** `ids` minus `removed`; the same Set object when nothing is removed. */
 function withoutIds(ids: Set<string>, removed: Set<string>): Set<string> {
@@ -388,10 +473,10 @@ export function encodeSharedFieldsV1(set: FieldSet): JsonObject {
   return encoded;
 }
 
-/** `decodeFieldsV1`; objects `encodeSharedFieldsV1` returned are read as they are and remembered as the set's source. */
+/** `decodeFieldsV1`; objects `encodeSharedFieldsV1` returned are read lazily and remembered as the set's source. */
 export function decodeSharedFieldsV1(fields: unknown): FieldSet {
   if (isObject(fields) && isCanonical(fields)) {
-    const set = readCanonical(fields) ?? FieldSet.empty();
+    const set = FieldSet.fromCanonical(fields);
     set.source = fields;
     return set;
   }
@@ -408,23 +493,6 @@ function emitFrozen(set: FieldSet, includeSelf: boolean): JsonObject {
     out[id] = child ? Object.freeze(emitFrozen(child, set.hasMemberId(id))) : emptyFields;
   }
   return out;
-}
-
-/** `read` for FieldsV1 this module emitted: keys are canonical ids, in order, without duplicates or unknown kinds. */
-function readCanonical(obj: JsonObject): FieldSet | undefined {
-  let members: Set<string> | undefined;
-  let children: Map<string, FieldSet> | undefined;
-  const ordered: string[] = [];
-  for (const id of Object.keys(obj)) {
-    if (id === ".") continue;
-    const sub = obj[id] as JsonObject;
-    ordered.push(id);
-    const below = sub === emptyFields ? undefined : readCanonical(sub);
-    if (below === undefined || hasOwn(sub, ".")) (members ??= new Set()).add(id);
-    if (below !== undefined) (children ??= new Map()).set(id, below);
-  }
-  if (!members && !children) return undefined;
-  return FieldSet.fromIds(members, children, ordered);
 }
 
 export class FieldsV1Error extends Error {}

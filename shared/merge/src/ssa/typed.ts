@@ -300,7 +300,30 @@ export function validateKeys(node: SchemaNode, v: JsonValue | undefined, allowDu
   validateAt(node, v, allowDuplicates, new ValidationPath());
 }
 
+/**
+ * Whether values under `node` can hold an associative list, the only thing validation checks; untyped and scalar
+ * subtrees cannot (deduced lists are atomic). Schema nodes are shared and never modified once built, so the answer
+ * is kept per node; a node met again while its own answer is pending (a recursive schema) counts as yes.
+ */
+const holdsCheckedLists = new WeakMap<SchemaNode, boolean>();
+
+function mayHoldCheckedLists(node: SchemaNode): boolean {
+  if (node.type === "scalar" || node.type === "untyped") return false;
+  const known = holdsCheckedLists.get(node);
+  if (known !== undefined) return known;
+  holdsCheckedLists.set(node, true);
+  let answer = false;
+  if (node.type === "list") answer = node.listType !== "atomic" || mayHoldCheckedLists(node.items);
+  else {
+    if (node.fields) for (const key of Object.keys(node.fields)) if (mayHoldCheckedLists(node.fields[key]!)) answer = true;
+    if (node.additional && mayHoldCheckedLists(node.additional)) answer = true;
+  }
+  holdsCheckedLists.set(node, answer);
+  return answer;
+}
+
 function validateAt(node: SchemaNode, v: JsonValue | undefined, allowDuplicates: boolean, path: ValidationPath): void {
+  if (!mayHoldCheckedLists(node)) return;
   const shape = shapeOf(node, v);
   if (shape === MAP && isObject(v)) {
     for (const key of Object.keys(v)) {

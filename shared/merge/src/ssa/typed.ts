@@ -15,7 +15,7 @@
  */
 import { FieldSet, type PathLink } from "./fieldset.js";
 import { elementOfId, fieldId, type Path, pathElementString } from "./path.js";
-import { goJson, goJsonString, hasNoKeys, hasOwn, isObject, type JsonObject, type JsonValue, setOwn, valuesEqual } from "./value.js";
+import { compareStrings, goJson, goJsonString, hasNoKeys, hasOwn, isObject, type JsonObject, type JsonValue, setOwn, valuesEqual } from "./value.js";
 import { type ListNode, type SchemaNode, untyped } from "../schema.js";
 
 // --- shapes -------------------------------------------------------------------------------------------------------
@@ -168,13 +168,31 @@ function itemId(list: SchemaNode, index: number, item: JsonValue): string {
   if (list.listType === "map" && keys && keys.length > 0) {
     if (!isObject(item)) checkItem(list, item);
     if (keys.length === 1) return singleKeyId(keys[0]!, keyValue(list, item as JsonObject, keys[0]!));
-    // Missing keys are reported in declaration order; the id lists them sorted, as a Go map encodes.
-    const fields: JsonObject = {};
-    for (const k of keys) setOwn(fields, k, keyValue(list, item as JsonObject, k));
-    return "k:" + goJson(fields);
+    return multiKeyId(list, keys, item as JsonObject);
   }
   checkItem(list, item);
   return "v:" + goJson(item);
+}
+
+/** `k:{"containerPort":80,"protocol":"TCP"}`: missing keys are reported in declaration order, the id lists keys sorted. */
+function multiKeyId(list: ListNode, keys: readonly string[], item: JsonObject): string {
+  const values: JsonValue[] = [];
+  for (const k of keys) values.push(keyValue(list, item, k));
+  // Key positions in name order (insertion sort: lists have two or three keys).
+  const order: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    let at = order.length;
+    while (at > 0 && compareStrings(keys[order[at - 1]!]!, keys[i]!) > 0) at--;
+    order.splice(at, 0, i);
+  }
+  let id = "k:{";
+  let previous: string | undefined;
+  for (const i of order) {
+    if (keys[i] === previous) continue; // a key listed twice is one field of the element
+    id += (previous === undefined ? "" : ",") + goJsonString(keys[i]!) + ":" + goJson(values[i]!);
+    previous = keys[i];
+  }
+  return id + "}";
 }
 
 /** Items of a list that share one id (a live list may hold duplicates); never a JsonValue. */
@@ -201,14 +219,25 @@ const noItems: JsonValue[] = [];
 function scalarKey(list: SchemaNode, item: JsonValue): MatchKey | undefined {
   if (list.type !== "list" || list.listType === "atomic") return undefined;
   const keys = list.keys;
-  let v: JsonValue | undefined;
-  if (list.listType === "map" && keys && keys.length > 0) {
-    if (keys.length !== 1 || !isObject(item)) return undefined;
-    v = hasOwn(item, keys[0]!) ? item[keys[0]!] : keyDefault(list, keys[0]!);
-  } else {
-    v = item;
+  if (!(list.listType === "map" && keys && keys.length > 0)) return isScalar(item) ? item : undefined;
+  if (!isObject(item)) return undefined;
+  if (keys.length === 1) {
+    const v = hasOwn(item, keys[0]!) ? item[keys[0]!] : keyDefault(list, keys[0]!);
+    return isScalar(v) ? v : undefined;
   }
-  return v === undefined || v === null || typeof v === "object" ? undefined : v;
+  // Several keys (`containerPort` and `protocol`): their values in one string, typed and JSON-quoted so that no
+  // two tuples collide; "\u0001" never occurs in JSON text.
+  let tuple = "";
+  for (const k of keys) {
+    const v = hasOwn(item, k) ? item[k] : keyDefault(list, k);
+    if (!isScalar(v)) return undefined;
+    tuple += (typeof v === "string" ? JSON.stringify(v) : typeof v === "number" ? "n" + String(v) : String(v)) + "\u0001";
+  }
+  return tuple;
+}
+
+function isScalar(v: JsonValue | undefined): v is string | number | boolean {
+  return v !== undefined && v !== null && typeof v !== "object";
 }
 
 /** Indexes by scalar key, or returns undefined as soon as an item has none. */

@@ -505,6 +505,7 @@ class HttpFrontend {
   }
 
   private sendResult(res: ServerResponse, r: Result, fmt: OutputFormat | "yaml", scope: Scope): void {
+    if (r.entry && r.object === r.entry.object && fmt !== "yaml" && fmt.kind === "json") return this.sendJson(res, r.status, r.entry.encode(), r.warnings);
     if ((r.object as { kind?: string }).kind === "Status" || (r.object as { kind?: string }).kind === "Scale") return this.sendObject(res, r.status, r.object as KubeObject, r.warnings, { kind: "json" }, scope);
     this.sendObject(res, r.status, r.object as KubeObject, r.warnings, fmt, scope);
   }

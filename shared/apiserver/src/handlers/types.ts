@@ -1,6 +1,7 @@
 /** Transport-neutral request and result shapes shared by the verb handlers (HTTP and in-process callers). */
 import type { Status } from "../errors.js";
 import type { KubeObject, ResourceType } from "../registry.js";
+import type { StoredEntry } from "../store.js";
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
@@ -28,6 +29,8 @@ export interface Result {
   status: number;
   object: KubeObject | Status;
   warnings: string[];
+  /** The stored entry when `object` is exactly its object (its cached encoding can be reused). */
+  entry?: StoredEntry;
 }
 
 export const PATCH_TYPES = {

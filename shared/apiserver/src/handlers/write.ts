@@ -196,7 +196,7 @@ export function finishCreate(core: Core, scope: Scope, obj: KubeObject, opts: Wr
   if (opts.dryRun) return { status: 201, object: o, warnings };
   o = core.toStorage(type, o);
   const entry = core.store.create(type.storageKey, key, o);
-  return { status: 201, object: core.fromStorage(type, version, entry.object), warnings };
+  return { status: 201, object: core.fromStorage(type, version, entry.object), warnings, entry };
 }
 
 // ---------------------------------------------------------------------------------------------- update
@@ -320,7 +320,7 @@ export function finishUpdate(
     return { status: 200, object: { ...last, metadata: { ...m, resourceVersion: last.metadata?.resourceVersion } } as KubeObject, warnings };
   }
   const entry = core.store.update(type.storageKey, key, core.toStorage(type, o));
-  return { status: 200, object: core.fromStorage(type, version, entry.object), warnings };
+  return { status: 200, object: core.fromStorage(type, version, entry.object), warnings, entry };
 }
 
 /** A Namespace stays while spec.finalizers (the namespace controller's "kubernetes") is non-empty. */

@@ -10,6 +10,7 @@
  *   update+other   as `update`, on a live object with server defaults, status, and a second manager (a status
  *                  updater owning a couple of fields) next to the applier
  *   updateMF       updateManagedFields for a PUT that changes spec.replicas on the `update+other` live object
+ *   mfAfterUpdate  the same through managedFieldsAfterUpdate, which returns only the entries (no object copy)
  *
  * Usage: npx tsx hack/bench-ssa.ts [--ms 1000] [--rounds 3] [--case name]
  * Each case runs `rounds` timed rounds of `ms` after a warm-up, in batches of 10 calls, and reports the best round's
@@ -25,6 +26,7 @@
  */
 import { parseArgs } from "node:util";
 import { builtinSchema } from "@flotilla/merge";
+import * as ssa from "@flotilla/merge/ssa/index";
 import { applyServerSide, type JsonObject, type ManagedFieldsEntry, updateManagedFields } from "@flotilla/merge/ssa/index";
 
 const { values: opts } = parseArgs({
@@ -148,6 +150,11 @@ const cases: Record<string, () => unknown> = {
   "update+other": () => apply(liveTwoManagers, gen2),
   updateMF: () => updateManagedFields({ live: liveTwoManagers, updated: scaled, manager: "kubectl-scale", schema: schema!, apiVersion, now: new Date() }),
 };
+// managedFieldsAfterUpdate (no copy of the object) appeared with the optimisation; older trees lack it.
+const entriesOnly = (ssa as unknown as { managedFieldsAfterUpdate?: (options: Parameters<typeof updateManagedFields>[0]) => unknown }).managedFieldsAfterUpdate;
+if (entriesOnly) {
+  cases.mfAfterUpdate = () => entriesOnly({ live: liveTwoManagers, updated: scaled, manager: "kubectl-scale", schema: schema!, apiVersion, now: new Date() });
+}
 
 interface Figures {
   /** Mean wall-clock µs per call over the best round. */

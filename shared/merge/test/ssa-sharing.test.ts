@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { builtinSchema } from "../src/builtin.js";
-import { applyServerSide, type JsonObject, type JsonValue, type ManagedFieldsEntry, updateManagedFields } from "../src/ssa/index.js";
+import { applyServerSide, type JsonObject, type JsonValue, managedFieldsAfterUpdate, type ManagedFieldsEntry, updateManagedFields } from "../src/ssa/index.js";
 
 const schema = builtinSchema("apps/v1", "Deployment")!;
 const now = "2024-05-01T10:00:00Z";
@@ -100,6 +100,27 @@ describe("ssa results and inputs", () => {
       r.managedFields.map((e) => e.manager),
       ["tool", "scaler"],
     );
+  });
+});
+
+describe("ssa managedFieldsAfterUpdate", () => {
+  it("gives the managedFields updateManagedFields returns, for updates, resets, subresources and untyped objects", () => {
+    const live = apply(undefined, deployment("app:1", 2)).object;
+    const reset = withReplicas(live, 3);
+    (reset.metadata as JsonObject).managedFields = [];
+    const badList = withReplicas(live, 3);
+    ((((badList.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[]).push({ image: "no-name" });
+    const cases = [
+      { live, updated: withReplicas(live, 3) },
+      { live, updated: reset },
+      { live, updated: withReplicas(live, 5), subresource: "status" },
+      { live, updated: badList },
+      { live: undefined, updated: deployment("app:1", 1) },
+    ];
+    for (const c of cases) {
+      const options = { ...c, manager: "writer", schema, apiVersion: "apps/v1", now };
+      assert.deepEqual(managedFieldsAfterUpdate(options), updateManagedFields(options).managedFields);
+    }
   });
 });
 

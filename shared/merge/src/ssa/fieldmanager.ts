@@ -660,6 +660,17 @@ export interface UpdateOptions {
  * Never throws for objects the schema cannot type: the live managedFields are kept then, as upstream does.
  */
 export function updateManagedFields(options: UpdateOptions): { object: JsonObject; managedFields: ManagedFieldsEntry[] } {
+  const managedFields = managedFieldsAfterUpdate(options);
+  const object = deepClone(withoutManagedFields(options.updated));
+  setManagedFields(object, managedFields);
+  return { object, managedFields };
+}
+
+/**
+ * `updateManagedFields` without the object: only the new `metadata.managedFields` (empty for none), for callers
+ * that store `updated` themselves and need no copy of it.
+ */
+export function managedFieldsAfterUpdate(options: UpdateOptions): ManagedFieldsEntry[] {
   const ctx: Context = {
     schema: withObjectMeta(options.schema),
     apiVersion: options.apiVersion,
@@ -669,15 +680,8 @@ export function updateManagedFields(options: UpdateOptions): { object: JsonObjec
   };
   const liveWithFields = options.live ?? emptyObjectLike(options.updated);
   const liveEntries = metadataOf(liveWithFields)?.managedFields;
-  const object = deepClone(withoutManagedFields(options.updated));
+  const updated = withoutManagedFields(options.updated);
 
-  const decodeOrEmpty = (entries: unknown): Managed => {
-    try {
-      return decodeManaged(entries);
-    } catch {
-      return emptyManaged();
-    }
-  };
   let managed: Managed;
   const requestMeta = metadataOf(options.updated);
   const requested = requestMeta ? own(requestMeta, "managedFields") : undefined;
@@ -697,24 +701,26 @@ export function updateManagedFields(options: UpdateOptions): { object: JsonObjec
 
   const uid = metadataOf(options.live)?.uid;
   const creating = options.live === undefined || typeof uid !== "string" || uid === "";
-  if (managed.fields.size === 0 && !creating) {
-    return { object, managedFields: [] };
-  }
+  if (managed.fields.size === 0 && !creating) return [];
   const live = withoutManagedFields(liveWithFields);
   let result: Managed;
   try {
-    validateKeys(ctx.schema, object, true);
+    validateKeys(ctx.schema, updated, true);
     validateKeys(ctx.schema, live, true);
-    result = updateChain(live, object, managed, options.manager, ctx);
+    result = updateChain(live, updated, managed, options.manager, ctx);
   } catch (e) {
     if (!(e instanceof TypedValueError)) throw e;
-    const kept = Array.isArray(liveEntries) ? (deepClone(liveEntries as JsonValue) as unknown as ManagedFieldsEntry[]) : [];
-    setManagedFields(object, kept);
-    return { object, managedFields: kept };
+    return Array.isArray(liveEntries) ? (deepClone(liveEntries as JsonValue) as unknown as ManagedFieldsEntry[]) : [];
   }
-  const managedFields = encodeManaged(result);
-  setManagedFields(object, managedFields);
-  return { object, managedFields };
+  return encodeManaged(result);
+}
+
+function decodeOrEmpty(entries: unknown): Managed {
+  try {
+    return decodeManaged(entries);
+  } catch {
+    return emptyManaged();
+  }
 }
 
 function isResetManagedFields(v: JsonValue | undefined): boolean {

@@ -6,6 +6,7 @@
 export {
   applyServerSide,
   updateManagedFields,
+  managedFieldsAfterUpdate,
   fieldSetOf,
   managerIdentifier,
   objectMetaNode,

@@ -535,6 +535,18 @@ describe("custom resource field selectors", () => {
     assert.deepEqual(notRed.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ["p2"]);
     assert.equal((await req("GET", `${P}?fieldSelector=spec.shade%3Dred`)).status, 400);
   });
+
+  test("deleting the CRD ends open watches on its resource after the DELETED events", async () => {
+    const P = "/apis/test.io/v1/namespaces/default/paints";
+    const w = watch(`${P}?watch=true`);
+    await eventually(() => w.events.length >= 3);
+    const del = await req("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/paints.test.io");
+    assert.equal(del.status, 200);
+    await w.ended;
+    assert.deepEqual(w.events.filter((e) => e.type === "DELETED").map((e) => e.object.metadata.name).sort(), ["p1", "p2", "p3"]);
+    await eventually(async () => (await req("GET", P)).status === 404);
+    assert.equal((await req("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/paints.test.io")).status, 404);
+  });
 });
 
 describe("custom resource defaults on read", () => {

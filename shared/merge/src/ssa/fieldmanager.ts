@@ -585,6 +585,10 @@ export type ApplyResult =
  * Server-side apply (`FieldManager.Apply`). Returns the object to store with its new `metadata.managedFields`
  * (also returned separately), or the conflicts for a 409 Status (reason Conflict, causes of type
  * FieldManagerConflict, and `message` as its message). Throws SsaError for bad requests and typing failures.
+ *
+ * The object is the caller's own (nothing in it is shared with `live` or `applied`), except the `fieldsV1` objects of
+ * its managedFields: those are deeply frozen and may be the very objects `live` carried, and passing them back
+ * unchanged in the next write's live object is what makes that write cheap (see fieldset.ts).
  */
 export function applyServerSide(options: ApplyOptions): ApplyResult {
   const { applied, manager } = options;

@@ -17,18 +17,15 @@ export interface PathLink {
   readonly id: string;
 }
 
-export function pathOfLink(link: PathLink | undefined): PathElement[] {
-  const out: PathElement[] = [];
-  for (let l = link; l; l = l.parent) out.push(elementOfId(l.id));
-  return out.reverse();
-}
-
 export class FieldSet {
   private members: Set<string> | undefined;
   private children: Map<string, FieldSet> | undefined;
   /** Member and child ids in element order, computed on demand; builders reset it. */
   private ordered: string[] | undefined;
-  /** The frozen FieldsV1 this set was read from or encoded to (see `encodeSharedFieldsV1`); builders reset it. */
+  /**
+   * The frozen FieldsV1 this set was read from or encoded to (see `encodeSharedFieldsV1`); builders reset it.
+   * Internal to this module (public only because the codec functions live outside the class).
+   */
   source: JsonObject | undefined;
   /**
    * A frozen FieldsV1 node this module emitted, not read yet: members and children are read from it one level at a

@@ -110,7 +110,10 @@ export function updateManagers(options: {
 }
 
 export interface ApplyOutcome {
-  /** The merged object, or undefined when it equals the live object (upstream returns nil then). */
+  /**
+   * The merged object, or undefined when it equals the live object (upstream returns nil then). It shares unchanged
+   * parts with `live` and `config`; copy it before modifying it.
+   */
   object: JsonValue | undefined;
   managers: ManagedFieldSets;
   /** True when the applier owned fields before and all of them are in its new set. */

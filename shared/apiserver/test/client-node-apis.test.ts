@@ -121,11 +121,18 @@ describe("@kubernetes/client-node 1.4.0 API surface", { concurrency: 4 }, () => 
     );
     try {
       await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "b" } } });
-      await eventually(() => events.some(([t]) => t === "BOOKMARK") && events.some(([t]) => t === "ADDED"), 5000);
-      const added = Number(events.find(([t]) => t === "ADDED")![1]);
+      // A bookmark that follows the ADDED event must not go back before it.
+      const bookmarkAfterAdded = () => {
+        const i = events.findIndex(([t]) => t === "ADDED");
+        return i >= 0 && events.slice(i + 1).some(([t]) => t === "BOOKMARK");
+      };
+      await eventually(bookmarkAfterAdded, 10_000);
+      const i = events.findIndex(([t]) => t === "ADDED");
+      const added = Number(events[i]![1]);
       const marks = events.filter(([t]) => t === "BOOKMARK").map(([, rv]) => Number(rv));
       assert.ok(marks.every((rv) => Number.isInteger(rv) && rv > 0));
-      assert.ok(marks.at(-1)! >= added);
+      const after = events.slice(i + 1).filter(([t]) => t === "BOOKMARK").map(([, rv]) => Number(rv));
+      assert.ok(after.every((rv) => rv >= added), `bookmarks after ADDED@${added}: ${after.join(",")}`);
     } finally {
       req.abort();
     }

@@ -201,9 +201,9 @@ class Duplicates {
 }
 
 /**
- * What matches items of two lists: the item's id, or, where every item of both lists has a single scalar key value
- * (the usual `name`) or is a scalar set item, that value itself, which identifies the item exactly as its id would
- * and saves encoding it. Ids are then only built for items whose paths are recorded.
+ * What matches items of two lists: the item's id, or, where every item of both lists allows it, its scalar key
+ * value (the usual `name`), a string of its scalar key values, or the scalar item of a set. Those identify an item
+ * exactly as its id would and are cheaper to build; ids are then only built for items whose paths are recorded.
  */
 type MatchKey = string | number | boolean | null;
 
@@ -215,7 +215,7 @@ interface IndexedItems {
 
 const noItems: JsonValue[] = [];
 
-/** The single scalar that identifies `item` in `list`, or undefined when its id must be used. */
+/** The scalar that identifies `item` in `list` (see MatchKey), or undefined when its id must be used. */
 function scalarKey(list: SchemaNode, item: JsonValue): MatchKey | undefined {
   if (list.type !== "list" || list.listType === "atomic") return undefined;
   const keys = list.keys;

@@ -87,14 +87,20 @@ export const objectMetaNode: MapNode = {
   },
 };
 
+/** Schemas with ObjectMeta added, one per schema, so that what the walkers keep per schema node is kept across calls. */
+const withObjectMetaBySchema = new WeakMap<SchemaNode, SchemaNode>();
+
 function withObjectMeta(schema: SchemaNode): SchemaNode {
+  let withMeta = withObjectMetaBySchema.get(schema);
+  if (withMeta) return withMeta;
+  withMeta = schema;
   if (schema.type === "untyped") {
-    return { type: "map", fields: { apiVersion: scalar, kind: scalar, metadata: objectMetaNode }, additional: untyped };
+    withMeta = { type: "map", fields: { apiVersion: scalar, kind: scalar, metadata: objectMetaNode }, additional: untyped };
+  } else if (schema.type === "map" && !(schema.fields && hasOwn(schema.fields, "metadata"))) {
+    withMeta = { ...schema, fields: { ...schema.fields, metadata: objectMetaNode } };
   }
-  if (schema.type === "map" && !(schema.fields && hasOwn(schema.fields, "metadata"))) {
-    return { ...schema, fields: { ...schema.fields, metadata: objectMetaNode } };
-  }
-  return schema;
+  withObjectMetaBySchema.set(schema, withMeta);
+  return withMeta;
 }
 
 /** Never owned by anybody (`stripMetaManager`). */

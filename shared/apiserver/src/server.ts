@@ -79,6 +79,8 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Events retained per resource for resuming watches (default 10,000). */
   watchHistorySize?: number;
+  /** How long events stay resumable (default 5 minutes, like etcd's compaction interval). */
+  watchHistoryMaxAgeMs?: number;
   /** How often watches that allow bookmarks get one (default 60 s). */
   bookmarkIntervalMs?: number;
   /** Write-behind delay of the state file (default 200 ms). */
@@ -119,7 +121,7 @@ const BODY_TYPES = ["application/json", "application/yaml", PROTOBUF];
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const registry = new Registry();
-  const store = new Store({ historySize: options.watchHistorySize });
+  const store = new Store({ historySize: options.watchHistorySize, historyMaxAgeMs: options.watchHistoryMaxAgeMs });
   const core = new Core(registry, store, merge, crd);
   for (const t of builtinResourceTypes()) {
     if (t.group === "apiextensions.k8s.io" && t.plural === "customresourcedefinitions") t.hooks = crdHooks(() => core);
@@ -505,7 +507,7 @@ class HttpFrontend {
   }
 
   private sendResult(res: ServerResponse, r: Result, fmt: OutputFormat | "yaml", scope: Scope): void {
-    if (r.entry && r.object === r.entry.object && fmt !== "yaml" && fmt.kind === "json") return this.sendJson(res, r.status, r.entry.encode(), r.warnings);
+    if (r.entry && r.object === r.entry.object && fmt !== "yaml" && fmt.kind === "json") return this.sendJson(res, r.status, r.entry.encode(false), r.warnings);
     if ((r.object as { kind?: string }).kind === "Status" || (r.object as { kind?: string }).kind === "Scale") return this.sendObject(res, r.status, r.object as KubeObject, r.warnings, { kind: "json" }, scope);
     this.sendObject(res, r.status, r.object as KubeObject, r.warnings, fmt, scope);
   }

@@ -19,15 +19,23 @@ export class StoredEntry {
     readonly rv: number,
   ) {}
 
-  /** The JSON encoding of the object (cached). */
-  encode(): string {
-    return (this.json ??= JSON.stringify(this.object));
+  /**
+   * The JSON encoding of the object, cached when `keep` (reads and watches, which tend to repeat); a write's
+   * own response does not keep it, so objects nobody reads cost no extra memory.
+   */
+  encode(keep = true): string {
+    if (this.json !== undefined) return this.json;
+    const json = JSON.stringify(this.object);
+    if (keep) this.json = json;
+    return json;
   }
 }
 
 /** An event as the store emits it; encodings for the wire are cached on it per format. */
 export class StoreEvent {
   private encodings?: Map<string, string>;
+  /** When it happened (ms), for time-bounded history. */
+  readonly at = Date.now();
   constructor(
     readonly type: EventType,
     readonly bucket: string,
@@ -75,8 +83,10 @@ export class Bucket {
 }
 
 export interface StoreOptions {
-  /** Events kept per bucket for resuming watches. */
+  /** Events kept per bucket for resuming watches (default 10,000). */
   historySize?: number;
+  /** Events older than this are dropped from history (default 5 minutes, etcd's default compaction). */
+  historyMaxAgeMs?: number;
 }
 
 export class Store {
@@ -84,6 +94,7 @@ export class Store {
   private globalListeners = new Set<StoreListener>();
   private writeListeners = new Set<() => void>();
   private readonly historySize: number;
+  private readonly historyMaxAgeMs: number;
   /** The latest resourceVersion handed out. */
   rv = 0;
   /** No bucket can resume watches from before this RV (the state was restored from disk at this RV). */
@@ -91,6 +102,7 @@ export class Store {
 
   constructor(opts: StoreOptions = {}) {
     this.historySize = opts.historySize ?? 10_000;
+    this.historyMaxAgeMs = opts.historyMaxAgeMs ?? 5 * 60_000;
   }
 
   bucket(key: string): Bucket {
@@ -222,8 +234,15 @@ export class Store {
 
   private emit(b: Bucket, ev: StoreEvent): void {
     b.history.push(ev);
-    if (b.history.length > this.historySize + (this.historySize >> 2)) {
-      const drop = b.history.length - this.historySize;
+    let drop = b.history.length > this.historySize + (this.historySize >> 2) ? b.history.length - this.historySize : 0;
+    // Old events (and the object versions they hold) go after historyMaxAgeMs; checked in batches.
+    const cutoff = ev.at - this.historyMaxAgeMs;
+    if (b.history[0]!.at < cutoff && (b.history.length & 63) === 0) {
+      let i = drop;
+      while (i < b.history.length && b.history[i]!.at < cutoff) i++;
+      drop = i;
+    }
+    if (drop > 0) {
       b.horizon = b.history[drop - 1]!.rv;
       b.history = b.history.slice(drop);
     }

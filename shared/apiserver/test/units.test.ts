@@ -108,3 +108,22 @@ describe("version priority", () => {
     assert.deepEqual(sorted, ["v10", "v2", "v1", "v11beta2", "v10beta3", "v3beta1", "v2beta1", "v12alpha1", "v11alpha2", "v1alpha1", "foo1", "foo10"]);
   });
 });
+
+describe("store history", () => {
+  test("count-bounded and time-bounded; resuming from before the horizon is refused", async () => {
+    const { Store } = await import("../src/store.js");
+    const s = new Store({ historySize: 1000, historyMaxAgeMs: 5 });
+    const first = s.create("b", "k0", { apiVersion: "v1", kind: "X", metadata: { name: "k0" } }).rv;
+    for (let i = 1; i < 10; i++) s.create("b", `k${i}`, { apiVersion: "v1", kind: "X", metadata: { name: `k${i}` } });
+    assert.equal(s.eventsSince("b", first)?.length, 9);
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 10; i < 64; i++) s.create("b", `k${i}`, { apiVersion: "v1", kind: "X", metadata: { name: `k${i}` } });
+    assert.equal(s.eventsSince("b", first), undefined);
+    assert.equal(s.eventsSince("b", s.horizon("b"))?.length, 54);
+    const small = new Store({ historySize: 4 });
+    const rv = small.create("b", "a", { apiVersion: "v1", kind: "X", metadata: { name: "a" } }).rv;
+    for (let i = 0; i < 10; i++) small.update("b", "a", { apiVersion: "v1", kind: "X", metadata: { name: "a" }, data: { i } });
+    assert.equal(small.eventsSince("b", rv), undefined);
+    assert.deepEqual(small.eventsSince("b", small.rv - 2)?.map((e) => e.type), ["MODIFIED", "MODIFIED"]);
+  });
+});

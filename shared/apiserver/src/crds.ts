@@ -5,7 +5,7 @@
  */
 import type { Core } from "./core.js";
 import { type CrdVersion, type KubeObject, type PrinterColumnDef, type ResourceType, type TypeHooks, compareKubeVersions } from "./registry.js";
-import type { Store, StoreEvent } from "./store.js";
+import type { StoreEvent } from "./store.js";
 import { type Printer, crdPrinter } from "./table.js";
 import { selectableFieldLabels } from "./handlers/read.js";
 import { CRD_CLEANUP_FINALIZER, deleteEntry } from "./handlers/delete.js";
@@ -241,4 +241,3 @@ export class CrdController implements Controller {
   }
 }
 
-export type { Store };

@@ -3,7 +3,7 @@
  * whenever it changes. Aggregated discovery is not offered: clients that ask for it get plain JSON and fall
  * back to these documents.
  */
-import { type Registry, type ResourceType, compareKubeVersions, groupVersion } from "./registry.js";
+import { type Registry, type ResourceType, groupVersion } from "./registry.js";
 
 export const SERVER_VERSION = {
   major: "1",
@@ -112,4 +112,3 @@ export class Discovery {
   }
 }
 
-export { compareKubeVersions };

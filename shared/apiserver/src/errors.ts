@@ -264,11 +264,6 @@ export function invalid(gk: GroupKind, name: string, errors: Array<FieldError | 
   });
 }
 
-/** Strips undefined members so the JSON matches upstream (which omits empty fields). */
-export function statusJson(s: Status): string {
-  return JSON.stringify(s);
-}
-
 /** The Status a generic registry returns for a completed delete (upstream leaves `code` unset). */
 export function successStatus(details?: StatusDetails): Status {
   const s: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success" };

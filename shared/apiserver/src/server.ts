@@ -25,7 +25,7 @@
  * - Per-kind behaviour: TypeHooks in strategies.ts (prepareForCreate/prepareForUpdate/validate).
  * - Tables: printers.ts, keyed by `<group>/<plural>`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -62,7 +62,7 @@ import { createObject, patchObject, updateObject } from "./handlers/write.js";
 import { buildFilter, getEntry, getObject, listObjects } from "./handlers/read.js";
 import { deleteCollection, deleteObject, parseDeleteOptions } from "./handlers/delete.js";
 import type { FieldValidation, Result, Scope, Verb, WriteOptions } from "./handlers/types.js";
-import { hasPollutingKey, rfc3339 } from "./util.js";
+import { hasPollutingKey } from "./util.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from "./protobuf/decode.js";
 import { builtinOpenAPISchema } from "./protobuf/schemas.js";
 
@@ -129,16 +129,14 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   }
   const client = new InProcessClient(core);
   let persistence: Persistence | undefined;
-  let restored = false;
   if (options.stateDir) {
     persistence = new Persistence(options.stateDir, store, options.persistDebounceMs);
-    restored = persistence.load((bucket, o) => objectKey(bucket === "/namespaces" || !o.metadata?.namespace ? undefined : o.metadata.namespace, o.metadata!.name!));
+    persistence.load((bucket, o) => objectKey(bucket === "/namespaces" || !o.metadata?.namespace ? undefined : o.metadata.namespace, o.metadata!.name!));
     core.reserveServiceAddresses();
   }
   for (const ns of INITIAL_NAMESPACES) {
     if (!store.get("/namespaces", ns)) client.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   }
-  void restored;
 
   const controllers: Controller[] = [];
   const ctx = { core, client };
@@ -700,4 +698,3 @@ class HttpFrontend {
   }
 }
 
-export { rfc3339 };

@@ -15,7 +15,6 @@ import {
   conflict,
   fieldForbidden,
   fieldInvalid,
-  fieldNotSupported,
   fieldRequired,
   invalid,
   methodNotAllowed,
@@ -553,4 +552,3 @@ function patchScale(core: Core, scope: Scope, contentType: string, patch: unknow
   return updateScale(core, scope, deepClone(next), opts);
 }
 
-export { fieldNotSupported };

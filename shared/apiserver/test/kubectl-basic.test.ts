@@ -74,6 +74,25 @@ describe("kubectl basics", () => {
     assert.equal((await c.kubectlOk(["get", "cm", "tbl", "-o", "name"])).trim(), "configmap/tbl");
   });
 
+  test("get -o yaml and patch --type strategic on a built-in list merged by key", async () => {
+    const dep = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "smp" },
+      spec: {
+        selector: { matchLabels: { app: "smp" } },
+        template: { metadata: { labels: { app: "smp" } }, spec: { containers: [{ name: "a", image: "nginx:1" }, { name: "b", image: "redis:7" }] } },
+      },
+    };
+    await c.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify(dep) });
+    await c.kubectlOk(["patch", "deployment", "smp", "--type=strategic", "-p", '{"spec":{"template":{"spec":{"containers":[{"name":"b","image":"redis:8"}]}}}}']);
+    const yaml = await c.kubectlOk(["get", "deployment", "smp", "-o", "yaml"]);
+    assert.match(yaml, /^kind: Deployment$/m);
+    assert.match(yaml, /- image: nginx:1\n\s+imagePullPolicy: IfNotPresent\n\s+name: a/);
+    assert.match(yaml, /- image: redis:8\n\s+imagePullPolicy: IfNotPresent\n\s+name: b/);
+    assert.match(yaml, /^  generation: 2$/m);
+  });
+
   test("missing objects are NotFound with upstream's wording", async () => {
     const r = await c.kubectl(["get", "cm", "does-not-exist"]);
     assert.equal(r.code, 1);

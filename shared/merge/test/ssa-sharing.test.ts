@@ -9,7 +9,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { builtinSchema } from "../src/builtin.js";
-import { applyServerSide, type JsonObject, type JsonValue, managedFieldsAfterUpdate, type ManagedFieldsEntry, updateManagedFields } from "../src/ssa/index.js";
+import { decodeSharedFieldsV1, encodeSharedFieldsV1 } from "../src/ssa/fieldset.js";
+import {
+  applyServerSide,
+  encodeFieldsV1,
+  FieldSet,
+  type JsonObject,
+  type JsonValue,
+  keyElement,
+  makePath,
+  managedFieldsAfterUpdate,
+  type ManagedFieldsEntry,
+  updateManagedFields,
+} from "../src/ssa/index.js";
 
 const schema = builtinSchema("apps/v1", "Deployment")!;
 const now = "2024-05-01T10:00:00Z";
@@ -138,10 +150,27 @@ describe("ssa managedFields reused by identity", () => {
     const created = apply(undefined, deployment("app:1", 2));
     const scaled = updateManagedFields({ live: created.object, updated: withReplicas(created.object, 3), manager: "scaler", schema, apiVersion: "apps/v1", now }).object;
     const viaJson = JSON.parse(JSON.stringify(scaled)) as JsonObject;
-    for (const applied of [deployment("app:2", 2), deployment("app:1", 1), withReplicas(deployment("app:1", 2), 4)]) {
-      const a = applyServerSide({ live: scaled, applied, manager: "tool", schema, apiVersion: "apps/v1", kind: "Deployment", now });
-      const b = applyServerSide({ live: viaJson, applied, manager: "tool", schema, apiVersion: "apps/v1", kind: "Deployment", now });
-      assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+    const configs = [deployment("app:2", 2), deployment("app:1", 1), withReplicas(deployment("app:1", 2), 4)];
+    for (const applied of configs) {
+      for (const force of [false, true]) {
+        // With force, the scaler loses spec.replicas: its stored set changes in one place only.
+        const a = applyServerSide({ live: scaled, applied, manager: "tool", force, schema, apiVersion: "apps/v1", kind: "Deployment", now });
+        const b = applyServerSide({ live: viaJson, applied, manager: "tool", force, schema, apiVersion: "apps/v1", kind: "Deployment", now });
+        assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+        assert.equal(JSON.stringify(a), JSON.stringify(b), "same key order");
+      }
+    }
+  });
+});
+
+describe("ssa stored FieldsV1 reused in part", () => {
+  it("a set derived from a stored one encodes as a fresh encoding would, whether or not a subtree's membership changed", () => {
+    const item = makePath("spec", "containers", keyElement({ name: "app" }));
+    const stored = encodeSharedFieldsV1(FieldSet.of(item, [...item, ...makePath("image")], [...item, ...makePath("ports")], makePath("spec", "replicas")));
+    const read = decodeSharedFieldsV1(stored);
+    for (const removed of [FieldSet.of(item), FieldSet.of(makePath("spec", "replicas")), FieldSet.of([...item, ...makePath("image")])]) {
+      const derived = read.difference(removed);
+      assert.equal(JSON.stringify(encodeSharedFieldsV1(derived)), JSON.stringify(encodeFieldsV1(derived)));
     }
   });
 });

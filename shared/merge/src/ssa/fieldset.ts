@@ -23,8 +23,9 @@ export class FieldSet {
   /** Member and child ids in element order, computed on demand; builders reset it. */
   private ordered: string[] | undefined;
   /**
-   * The frozen FieldsV1 this set was read from or encoded to (see `encodeSharedFieldsV1`); builders reset it.
-   * Internal to this module (public only because the codec functions live outside the class).
+   * The frozen FieldsV1 (sub-)object this node was read from or encoded to (see `encodeSharedFieldsV1`), holding a
+   * `"."` if the node was a member where it came from; builders reset it. Internal to this module (public only
+   * because the codec functions live outside the class).
    */
   source: JsonObject | undefined;
   /**
@@ -43,6 +44,7 @@ export class FieldSet {
   static fromCanonical(raw: JsonObject): FieldSet {
     const set = new FieldSet();
     set.raw = raw;
+    set.source = raw;
     return set;
   }
 
@@ -460,7 +462,8 @@ function isCanonical(fields: JsonObject): boolean {
 
 /** `encodeFieldsV1` for managedFields entries: deeply frozen, and the set's own source when it has one. */
 export function encodeSharedFieldsV1(set: FieldSet): JsonObject {
-  let encoded = set.source;
+  // A root never holds "."; a source with one is a subtree of another set.
+  let encoded = set.source && !hasOwn(set.source, ".") ? set.source : undefined;
   if (!encoded) {
     encoded = emitFrozen(set, false);
     Object.defineProperty(encoded, canonicalMark, { value: true });
@@ -480,14 +483,23 @@ export function decodeSharedFieldsV1(fields: unknown): FieldSet {
   return decodeFieldsV1(fields);
 }
 
-/** The members and children of one node; the root is frozen by the caller once marked. */
+/**
+ * The members and children of one node; the root is frozen by the caller once marked. A child that still has its
+ * frozen source (a part of a stored set that this write left alone) is that source, unless its membership changed.
+ */
 function emitFrozen(set: FieldSet, includeSelf: boolean): JsonObject {
   const out: JsonObject = {};
   const ids = set.orderedIds();
   if (includeSelf && ids.length > 0) out["."] = emptyFields;
   for (const id of ids) {
     const child = set.childById(id);
-    out[id] = child ? Object.freeze(emitFrozen(child, set.hasMemberId(id))) : emptyFields;
+    if (!child) {
+      out[id] = emptyFields;
+      continue;
+    }
+    const member = set.hasMemberId(id);
+    const source = child.source;
+    out[id] = source && hasOwn(source, ".") === member ? source : Object.freeze(emitFrozen(child, member));
   }
   return out;
 }

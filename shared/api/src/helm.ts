@@ -15,6 +15,20 @@ import {
   fluxPrinterColumns,
 } from "./meta.js";
 import type { KindDefinition } from "./kind.js";
+import {
+  CommonMetadataSchema,
+  CustomHealthCheckSchema,
+  DependencyReferenceSchema,
+  ImageSchema,
+  PatchSchema,
+  ResourceRefSchema,
+  IMAGES_DESCRIPTION,
+  PATCHES_DESCRIPTION,
+  ignoreRuleSchema,
+  ignoreTargetDescription,
+  resourceInventorySchema,
+  selectorSchema,
+} from "./kustomize-shared.js";
 
 export const HELM_GROUP = "helm.toolkit.fluxcd.io";
 export const HELM_VERSION = "v2";
@@ -161,119 +175,16 @@ export const HelmChartRefSchema = obj(
 );
 export type HelmChartRef = Static<typeof HelmChartRefSchema>;
 
-export const ReleaseCommonMetadataSchema = obj(
-  {
-    annotations: opt(mapOf(str(), { description: "Annotations to be added to the object's metadata." })),
-    labels: opt(mapOf(str(), { description: "Labels to be added to the object's metadata." })),
-  },
-  {
-    description:
-      "CommonMetadata specifies the common labels and annotations that are\n" +
-      "applied to all resources. Any existing label or annotation will be\n" +
-      "overridden if its key matches a common one.",
-  },
-);
+export const ReleaseCommonMetadataSchema = CommonMetadataSchema;
 export type ReleaseCommonMetadata = Static<typeof ReleaseCommonMetadataSchema>;
 
-export const HelmReleaseDependencySchema = obj(
-  {
-    name: str({ description: "Name of the referent." }),
-    namespace: opt(
-      str({
-        description:
-          "Namespace of the referent, defaults to the namespace of the resource\n" +
-          "object that contains the reference.",
-      }),
-    ),
-    readyExpr: opt(
-      str({
-        description:
-          "ReadyExpr is a CEL expression that can be used to assess the readiness\n" +
-          "of a dependency. When specified, the built-in readiness check\n" +
-          "is replaced by the logic defined in the CEL expression.\n" +
-          "To make the CEL expression additive to the built-in readiness check,\n" +
-          "the feature gate `AdditiveCELDependencyCheck` must be set to `true`.",
-      }),
-    ),
-  },
-  {
-    description:
-      "DependencyReference contains enough information to locate the referenced Kubernetes resource object\n" +
-      "and optional CEL expression to assess its readiness.",
-  },
-);
+export const HelmReleaseDependencySchema = DependencyReferenceSchema;
 export type HelmReleaseDependency = Static<typeof HelmReleaseDependencySchema>;
 
-export const HelmTargetSelectorSchema = obj(
-  {
-    annotationSelector: opt(
-      str({
-        description:
-          "AnnotationSelector is a string that follows the label selection expression\n" +
-          "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#api\n" +
-          "It matches with the resource annotations.",
-      }),
-    ),
-    group: opt(
-      str({
-        description:
-          "Group is the API group to select resources from.\n" +
-          "Together with Version and Kind it is capable of unambiguously identifying and/or selecting resources.\n" +
-          "https://github.com/kubernetes/community/blob/master/contributors/design-proposals/api-machinery/api-group.md",
-      }),
-    ),
-    kind: opt(
-      str({
-        description:
-          "Kind of the API Group to select resources from.\n" +
-          "Together with Group and Version it is capable of unambiguously\n" +
-          "identifying and/or selecting resources.\n" +
-          "https://github.com/kubernetes/community/blob/master/contributors/design-proposals/api-machinery/api-group.md",
-      }),
-    ),
-    labelSelector: opt(
-      str({
-        description:
-          "LabelSelector is a string that follows the label selection expression\n" +
-          "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#api\n" +
-          "It matches with the resource labels.",
-      }),
-    ),
-    name: opt(str({ description: "Name to match resources with." })),
-    namespace: opt(str({ description: "Namespace to select resources from." })),
-    version: opt(
-      str({
-        description:
-          "Version of the API Group to select resources from.\n" +
-          "Together with Group and Kind it is capable of unambiguously identifying and/or selecting resources.\n" +
-          "https://github.com/kubernetes/community/blob/master/contributors/design-proposals/api-machinery/api-group.md",
-      }),
-    ),
-  },
-  {
-    description:
-      "Target is a selector for specifying Kubernetes objects to which this\n" +
-      "rule applies.\n" +
-      "If Target is not set, the Paths will be ignored for all Kubernetes\n" +
-      "objects within the manifest of the Helm release.",
-  },
-);
+export const HelmTargetSelectorSchema = selectorSchema(ignoreTargetDescription("Helm release"));
 export type HelmTargetSelector = Static<typeof HelmTargetSelectorSchema>;
 
-export const DriftIgnoreRuleSchema = obj(
-  {
-    paths: listOf(str(), {
-      description:
-        "Paths is a list of JSON Pointer (RFC 6901) paths to be excluded from\n" +
-        "consideration in a Kubernetes object.",
-    }),
-    target: opt(HelmTargetSelectorSchema),
-  },
-  {
-    description:
-      "IgnoreRule defines a rule to selectively disregard specific changes during\nthe drift detection process.",
-  },
-);
+export const DriftIgnoreRuleSchema = ignoreRuleSchema(HelmTargetSelectorSchema);
 export type DriftIgnoreRule = Static<typeof DriftIgnoreRuleSchema>;
 
 export const DriftDetectionSchema = obj(
@@ -301,32 +212,7 @@ export const DriftDetectionSchema = obj(
 );
 export type DriftDetection = Static<typeof DriftDetectionSchema>;
 
-export const HelmHealthCheckSchema = obj(
-  {
-    apiVersion: str({ description: "APIVersion of the custom resource under evaluation." }),
-    current: str({
-      description:
-        "Current is the CEL expression that determines if the status\n" +
-        "of the custom resource has reached the desired state.",
-    }),
-    failed: opt(
-      str({
-        description:
-          "Failed is the CEL expression that determines if the status\n" +
-          "of the custom resource has failed to reach the desired state.",
-      }),
-    ),
-    inProgress: opt(
-      str({
-        description:
-          "InProgress is the CEL expression that determines if the status\n" +
-          "of the custom resource has not yet reached the desired state.",
-      }),
-    ),
-    kind: opt(str({ description: "Kind of the custom resource under evaluation." })),
-  },
-  { description: "CustomHealthCheck defines the health check for custom resources." },
-);
+export const HelmHealthCheckSchema = CustomHealthCheckSchema;
 export type HelmHealthCheck = Static<typeof HelmHealthCheckSchema>;
 
 export const InstallRemediationSchema = obj(
@@ -495,63 +381,19 @@ export const InstallSchema = obj(
 );
 export type Install = Static<typeof InstallSchema>;
 
-export const PostRendererImageSchema = obj(
-  {
-    digest: opt(
-      str({
-        description:
-          "Digest is the value used to replace the original image tag.\n" +
-          "If digest is present NewTag value is ignored.",
-      }),
-    ),
-    name: str({ description: "Name is a tag-less image name." }),
-    newName: opt(str({ description: "NewName is the value used to replace the original name." })),
-    newTag: opt(str({ description: "NewTag is the value used to replace the original tag." })),
-  },
-  {
-    description:
-      "Image contains an image name, a new name, a new tag or digest, which will replace the original name and tag.",
-  },
-);
+export const PostRendererImageSchema = ImageSchema;
 export type PostRendererImage = Static<typeof PostRendererImageSchema>;
 
-export const PostRendererPatchSchema = obj(
-  {
-    patch: str({
-      description:
-        "Patch contains an inline StrategicMerge patch or an inline JSON6902 patch with\n" +
-        "an array of operation objects.",
-    }),
-    target: opt(
-      describe(
-        HelmTargetSelectorSchema,
-        "Target points to the resources that the patch document should be applied to.",
-      ),
-    ),
-  },
-  {
-    description:
-      "Patch contains an inline StrategicMerge or JSON6902 patch, and the target the patch should\nbe applied to.",
-  },
-);
+export const PostRendererPatchSchema = PatchSchema;
 export type PostRendererPatch = Static<typeof PostRendererPatchSchema>;
 
 export const PostRendererKustomizeSchema = obj(
   {
     images: opt(
-      listOf(PostRendererImageSchema, {
-        description:
-          "Images is a list of (image name, new name, new tag or digest)\n" +
-          "for changing image names, tags or digests. This can also be achieved with a\n" +
-          "patch, but this operator is simpler to specify.",
-      }),
+      listOf(PostRendererImageSchema, { description: IMAGES_DESCRIPTION }),
     ),
     patches: opt(
-      listOf(PostRendererPatchSchema, {
-        description:
-          "Strategic merge and JSON patches, defined as inline YAML objects,\n" +
-          "capable of targeting objects based on kind, label and annotation selectors.",
-      }),
+      listOf(PostRendererPatchSchema, { description: PATCHES_DESCRIPTION }),
     ),
   },
   { description: "Kustomization to apply as PostRenderer." },
@@ -1177,28 +1019,11 @@ export const ReleaseSnapshotSchema = obj(
 );
 export type ReleaseSnapshot = Static<typeof ReleaseSnapshotSchema>;
 
-export const ReleaseInventoryEntrySchema = obj(
-  {
-    id: str({
-      description:
-        "ID is the string representation of the Kubernetes resource object's metadata,\n" +
-        "in the format '<namespace>_<name>_<group>_<kind>'.",
-    }),
-    v: str({ description: "Version is the API version of the Kubernetes resource object's kind." }),
-  },
-  { description: "ResourceRef contains the information necessary to locate a resource within a cluster." },
-);
+export const ReleaseInventoryEntrySchema = ResourceRefSchema;
 export type ReleaseInventoryEntry = Static<typeof ReleaseInventoryEntrySchema>;
 
-export const ReleaseInventorySchema = obj(
-  {
-    entries: listOf(ReleaseInventoryEntrySchema, { description: "Entries of Kubernetes resource object references." }),
-  },
-  {
-    description:
-      "Inventory contains the list of Kubernetes resource object references\n" +
-      "that have been applied for this release.",
-  },
+export const ReleaseInventorySchema = resourceInventorySchema(
+  "Inventory contains the list of Kubernetes resource object references\nthat have been applied for this release.",
 );
 export type ReleaseInventory = Static<typeof ReleaseInventorySchema>;
 

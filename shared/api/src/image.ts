@@ -11,6 +11,7 @@
  */
 import {
   type Static,
+  type TSchema,
   str,
   int,
   bool,
@@ -589,8 +590,8 @@ export const CommitSpecSchema = obj(
 );
 export type CommitSpec = Static<typeof CommitSpecSchema>;
 
-export const PushSpecSchema = obj(
-  {
+/** The push fields v1 and v1beta1 share; their refspec differs (v1 rejects a leading `+` or `:`). */
+const pushSpecFields = {
     branch: opt(
       str({
         description:
@@ -607,6 +608,15 @@ export const PushSpecSchema = obj(
           "https://git-scm.com/docs/git-push#Documentation/git-push.txt---push-optionltoptiongt",
       }),
     ),
+};
+const PUSH_SPEC_DESCRIPTION =
+  "Push specifies how and where to push commits made by the\n" +
+  "automation. If missing, commits are pushed (back) to\n" +
+  "`.spec.checkout.branch` or its default.";
+
+export const PushSpecSchema = obj(
+  {
+    ...pushSpecFields,
     refspec: opt(
       str({
         description:
@@ -620,28 +630,22 @@ export const PushSpecSchema = obj(
       }),
     ),
   },
-  {
-    description:
-      "Push specifies how and where to push commits made by the\n" +
-      "automation. If missing, commits are pushed (back) to\n" +
-      "`.spec.checkout.branch` or its default.",
-  },
+  { description: PUSH_SPEC_DESCRIPTION },
 );
 export type PushSpec = Static<typeof PushSpecSchema>;
 
-export const GitSpecSchema = obj(
-  {
-    checkout: opt(GitCheckoutSpecSchema),
-    commit: CommitSpecSchema,
-    push: opt(PushSpecSchema),
-  },
-  {
-    description:
-      "GitSpec contains all the git-specific definitions. This is\n" +
-      "technically optional, but in practice mandatory until there are\n" +
-      "other kinds of source allowed.",
-  },
-);
+const gitSpecSchema = <C extends TSchema, P extends TSchema>(commit: C, push: P) =>
+  obj(
+    { checkout: opt(GitCheckoutSpecSchema), commit, push: opt(push) },
+    {
+      description:
+        "GitSpec contains all the git-specific definitions. This is\n" +
+        "technically optional, but in practice mandatory until there are\n" +
+        "other kinds of source allowed.",
+    },
+  );
+
+export const GitSpecSchema = gitSpecSchema(CommitSpecSchema, PushSpecSchema);
 export type GitSpec = Static<typeof GitSpecSchema>;
 
 export const LabelSelectorRequirementSchema = obj(
@@ -713,53 +717,55 @@ export const AutomationSourceRefSchema = obj(
 );
 export type AutomationSourceRef = Static<typeof AutomationSourceRefSchema>;
 
-export const UpdateStrategySchema = obj(
-  {
-    path: opt(
-      str({
-        description:
-          "Path to the directory containing the manifests to be updated.\n" +
-          "Defaults to 'None', which translates to the root path\n" +
-          "of the GitRepositoryRef.",
-      }),
-    ),
-    strategy: opt(
-      enumOf(["Setters"] as const, { default: "Setters", description: "Strategy names the strategy to be used." }),
-    ),
-  },
-  {
-    default: { strategy: "Setters" },
+const UPDATE_STRATEGY_PATH = opt(
+  str({
     description:
-      "Update gives the specification for how to update the files in\n" +
-      "the repository. This can be left empty, to use the default\n" +
-      "value.",
-  },
+      "Path to the directory containing the manifests to be updated.\n" +
+      "Defaults to 'None', which translates to the root path\n" +
+      "of the GitRepositoryRef.",
+  }),
 );
+const UPDATE_STRATEGY_NAME = enumOf(["Setters"] as const, { default: "Setters", description: "Strategy names the strategy to be used." });
+const UPDATE_STRATEGY_OPTIONS = {
+  default: { strategy: "Setters" },
+  description:
+    "Update gives the specification for how to update the files in\n" +
+    "the repository. This can be left empty, to use the default\n" +
+    "value.",
+};
+
+export const UpdateStrategySchema = obj({ path: UPDATE_STRATEGY_PATH, strategy: opt(UPDATE_STRATEGY_NAME) }, UPDATE_STRATEGY_OPTIONS);
 export type UpdateStrategy = Static<typeof UpdateStrategySchema>;
+
+/** The spec fields v1 and v1beta1 share. */
+const automationSpecFields = {
+  interval: duration({
+    description: "Interval gives an lower bound for how often the automation\nrun should be attempted.",
+  }),
+  sourceRef: AutomationSourceRefSchema,
+  suspend: opt(
+    bool({
+      description:
+        "Suspend tells the controller to not run this automation, until\n" +
+        "it is unset (or set to false). Defaults to false.",
+    }),
+  ),
+};
+const AUTOMATION_SPEC_DESCRIPTION = "ImageUpdateAutomationSpec defines the desired state of ImageUpdateAutomation";
 
 export const ImageUpdateAutomationSpecSchema = obj(
   {
+    ...automationSpecFields,
     git: opt(GitSpecSchema),
-    interval: duration({
-      description: "Interval gives an lower bound for how often the automation\nrun should be attempted.",
-    }),
     policySelector: opt(LabelSelectorSchema),
-    sourceRef: AutomationSourceRefSchema,
-    suspend: opt(
-      bool({
-        description:
-          "Suspend tells the controller to not run this automation, until\n" +
-          "it is unset (or set to false). Defaults to false.",
-      }),
-    ),
     update: opt(UpdateStrategySchema),
   },
-  { description: "ImageUpdateAutomationSpec defines the desired state of ImageUpdateAutomation" },
+  { description: AUTOMATION_SPEC_DESCRIPTION },
 );
 export type ImageUpdateAutomationSpec = Static<typeof ImageUpdateAutomationSpecSchema>;
 
-export const ImageUpdateAutomationStatusSchema = obj(
-  {
+/** The status fields v1 and v1beta1 share. */
+const automationStatusFields = {
     conditions: opt(listOf(ConditionSchema)),
     lastAutomationRunTime: opt(
       time({
@@ -778,6 +784,12 @@ export const ImageUpdateAutomationStatusSchema = obj(
     ),
     lastPushTime: opt(time({ description: "LastPushTime records the time of the last pushed change." })),
     observedGeneration: opt(int({ format: "int64" })),
+};
+const AUTOMATION_STATUS_DESCRIPTION = "ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation";
+
+export const ImageUpdateAutomationStatusSchema = obj(
+  {
+    ...automationStatusFields,
     observedPolicies: opt(
       mapOf(describe(ImageRefSchema, "ImageRef represents an image reference."), {
         description:
@@ -793,7 +805,7 @@ export const ImageUpdateAutomationStatusSchema = obj(
       }),
     ),
   },
-  { description: "ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation" },
+  { description: AUTOMATION_STATUS_DESCRIPTION },
 );
 export type ImageUpdateAutomationStatus = Static<typeof ImageUpdateAutomationStatusSchema>;
 
@@ -837,22 +849,7 @@ export type CommitSpecV1beta1 = Static<typeof CommitSpecV1beta1Schema>;
 
 export const PushSpecV1beta1Schema = obj(
   {
-    branch: opt(
-      str({
-        description:
-          "Branch specifies that commits should be pushed to the branch\n" +
-          "named. The branch is created using `.spec.checkout.branch` as the\n" +
-          "starting point, if it doesn't already exist.",
-      }),
-    ),
-    options: opt(
-      mapOf(str(), {
-        description:
-          "Options specifies the push options that are sent to the Git\n" +
-          "server when performing a push operation. For details, see:\n" +
-          "https://git-scm.com/docs/git-push#Documentation/git-push.txt---push-optionltoptiongt",
-      }),
-    ),
+    ...pushSpecFields,
     refspec: opt(
       str({
         description:
@@ -864,53 +861,14 @@ export const PushSpecV1beta1Schema = obj(
       }),
     ),
   },
-  {
-    description:
-      "Push specifies how and where to push commits made by the\n" +
-      "automation. If missing, commits are pushed (back) to\n" +
-      "`.spec.checkout.branch` or its default.",
-  },
+  { description: PUSH_SPEC_DESCRIPTION },
 );
 export type PushSpecV1beta1 = Static<typeof PushSpecV1beta1Schema>;
 
-export const GitSpecV1beta1Schema = obj(
-  {
-    checkout: opt(GitCheckoutSpecSchema),
-    commit: CommitSpecV1beta1Schema,
-    push: opt(PushSpecV1beta1Schema),
-  },
-  {
-    description:
-      "GitSpec contains all the git-specific definitions. This is\n" +
-      "technically optional, but in practice mandatory until there are\n" +
-      "other kinds of source allowed.",
-  },
-);
+export const GitSpecV1beta1Schema = gitSpecSchema(CommitSpecV1beta1Schema, PushSpecV1beta1Schema);
 export type GitSpecV1beta1 = Static<typeof GitSpecV1beta1Schema>;
 
-export const UpdateStrategyV1beta1Schema = obj(
-  {
-    path: opt(
-      str({
-        description:
-          "Path to the directory containing the manifests to be updated.\n" +
-          "Defaults to 'None', which translates to the root path\n" +
-          "of the GitRepositoryRef.",
-      }),
-    ),
-    strategy: enumOf(["Setters"] as const, {
-      default: "Setters",
-      description: "Strategy names the strategy to be used.",
-    }),
-  },
-  {
-    default: { strategy: "Setters" },
-    description:
-      "Update gives the specification for how to update the files in\n" +
-      "the repository. This can be left empty, to use the default\n" +
-      "value.",
-  },
-);
+export const UpdateStrategyV1beta1Schema = obj({ path: UPDATE_STRATEGY_PATH, strategy: UPDATE_STRATEGY_NAME }, UPDATE_STRATEGY_OPTIONS);
 export type UpdateStrategyV1beta1 = Static<typeof UpdateStrategyV1beta1Schema>;
 
 /**
@@ -923,48 +881,12 @@ export type UpdateStrategyV1beta1 = Static<typeof UpdateStrategyV1beta1Schema>;
  * which the default fills in anyway.
  */
 export const ImageUpdateAutomationSpecV1beta1Schema = obj(
-  {
-    git: opt(GitSpecV1beta1Schema),
-    interval: duration({
-      description: "Interval gives an lower bound for how often the automation\nrun should be attempted.",
-    }),
-    sourceRef: AutomationSourceRefSchema,
-    suspend: opt(
-      bool({
-        description:
-          "Suspend tells the controller to not run this automation, until\n" +
-          "it is unset (or set to false). Defaults to false.",
-      }),
-    ),
-    update: opt(UpdateStrategyV1beta1Schema),
-  },
-  { description: "ImageUpdateAutomationSpec defines the desired state of ImageUpdateAutomation" },
+  { ...automationSpecFields, git: opt(GitSpecV1beta1Schema), update: opt(UpdateStrategyV1beta1Schema) },
+  { description: AUTOMATION_SPEC_DESCRIPTION },
 );
 export type ImageUpdateAutomationSpecV1beta1 = Static<typeof ImageUpdateAutomationSpecV1beta1Schema>;
 
-export const ImageUpdateAutomationStatusV1beta1Schema = obj(
-  {
-    conditions: opt(listOf(ConditionSchema)),
-    lastAutomationRunTime: opt(
-      time({
-        description:
-          "LastAutomationRunTime records the last time the controller ran\n" +
-          "this automation through to completion (even if no updates were\n" +
-          "made).",
-      }),
-    ),
-    lastHandledReconcileAt: lastHandledReconcileAtField(),
-    lastPushCommit: opt(
-      str({
-        description:
-          "LastPushCommit records the SHA1 of the last commit made by the\ncontroller, for this automation object",
-      }),
-    ),
-    lastPushTime: opt(time({ description: "LastPushTime records the time of the last pushed change." })),
-    observedGeneration: opt(int({ format: "int64" })),
-  },
-  { description: "ImageUpdateAutomationStatus defines the observed state of ImageUpdateAutomation" },
-);
+export const ImageUpdateAutomationStatusV1beta1Schema = obj(automationStatusFields, { description: AUTOMATION_STATUS_DESCRIPTION });
 export type ImageUpdateAutomationStatusV1beta1 = Static<typeof ImageUpdateAutomationStatusV1beta1Schema>;
 
 export const ImageUpdateAutomationV1beta1Schema = fluxRoot({

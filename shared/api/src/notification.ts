@@ -40,26 +40,32 @@ function staticRoot<Spec extends TSchema>(description: string, spec: Spec) {
   return obj(properties, { description });
 }
 
-export const AlertEventSourceSchema = obj(
-  {
-    apiVersion: opt(str({ description: "API version of the referent" })),
-    kind: enumOf(NOTIFIABLE_KINDS, { description: "Kind of the referent" }),
-    matchLabels: opt(
-      mapOf(str(), {
-        description:
-          "MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\n" +
-          'map is equivalent to an element of matchExpressions, whose key field is "key", the\n' +
-          'operator is "In", and the values array contains only "value". The requirements are ANDed.\n' +
-          "MatchLabels requires the name to be set to `*`.",
-      }),
-    ),
-    name: str({
-      description: "Name of the referent\nIf multiple resources are targeted `*` may be set.",
-      maxLength: 253,
-      minLength: 1,
+/**
+ * The fields of notification-controller's CrossNamespaceObjectReference, which an Alert's event sources use as they
+ * are and a Receiver's resources extend with a CEL filter.
+ */
+const crossNamespaceObjectFields = {
+  apiVersion: opt(str({ description: "API version of the referent" })),
+  kind: enumOf(NOTIFIABLE_KINDS, { description: "Kind of the referent" }),
+  matchLabels: opt(
+    mapOf(str(), {
+      description:
+        "MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\n" +
+        'map is equivalent to an element of matchExpressions, whose key field is "key", the\n' +
+        'operator is "In", and the values array contains only "value". The requirements are ANDed.\n' +
+        "MatchLabels requires the name to be set to `*`.",
     }),
-    namespace: opt(str({ description: "Namespace of the referent", maxLength: 253, minLength: 1 })),
-  },
+  ),
+  name: str({
+    description: "Name of the referent\nIf multiple resources are targeted `*` may be set.",
+    maxLength: 253,
+    minLength: 1,
+  }),
+  namespace: opt(str({ description: "Namespace of the referent", maxLength: 253, minLength: 1 })),
+};
+
+export const AlertEventSourceSchema = obj(
+  crossNamespaceObjectFields,
   {
     description:
       "CrossNamespaceObjectReference contains enough information to let you locate the\n" +
@@ -189,9 +195,18 @@ export const OIDCProviderSchema = obj(
 );
 export type OIDCProvider = Static<typeof OIDCProviderSchema>;
 
+/** How both of a Receiver's CEL filters end their description. */
+const CEL_FILTER_INPUTS =
+  "The expression can read the resource metadata via 'res' and the webhook\n" +
+  "request body via 'req'. For generic-oidc receivers, the verified OIDC\n" +
+  "token claims are also available via 'claims'.\n" +
+  "When the expression is specified the controller will parse it and mark\n" +
+  "the object as terminally failed if the expression is invalid or does not\n" +
+  "return a boolean.";
+
 export const ReceiverResourceSchema = obj(
   {
-    apiVersion: opt(str({ description: "API version of the referent" })),
+    ...crossNamespaceObjectFields,
     filter: opt(
       str({
         description:
@@ -199,30 +214,9 @@ export const ReceiverResourceSchema = obj(
           "for each resource matched by this reference when a webhook is received,\n" +
           "in addition to the top-level resourceFilter. A reconciliation is requested\n" +
           "only when both expressions (when set) return true.\n" +
-          "The expression can read the resource metadata via 'res' and the webhook\n" +
-          "request body via 'req'. For generic-oidc receivers, the verified OIDC\n" +
-          "token claims are also available via 'claims'.\n" +
-          "When the expression is specified the controller will parse it and mark\n" +
-          "the object as terminally failed if the expression is invalid or does not\n" +
-          "return a boolean.",
+          CEL_FILTER_INPUTS,
       }),
     ),
-    kind: enumOf(NOTIFIABLE_KINDS, { description: "Kind of the referent" }),
-    matchLabels: opt(
-      mapOf(str(), {
-        description:
-          "MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\n" +
-          'map is equivalent to an element of matchExpressions, whose key field is "key", the\n' +
-          'operator is "In", and the values array contains only "value". The requirements are ANDed.\n' +
-          "MatchLabels requires the name to be set to `*`.",
-      }),
-    ),
-    name: str({
-      description: "Name of the referent\nIf multiple resources are targeted `*` may be set.",
-      maxLength: 253,
-      minLength: 1,
-    }),
-    namespace: opt(str({ description: "Namespace of the referent", maxLength: 253, minLength: 1 })),
   },
   {
     description:
@@ -265,12 +259,7 @@ export const ReceiverSpecSchema = obj(
           "evaluated for each resource referenced in the Resources field when a\n" +
           "webhook is received. If the expression returns false then the controller\n" +
           "will not request a reconciliation for the resource.\n" +
-          "The expression can read the resource metadata via 'res' and the webhook\n" +
-          "request body via 'req'. For generic-oidc receivers, the verified OIDC\n" +
-          "token claims are also available via 'claims'.\n" +
-          "When the expression is specified the controller will parse it and mark\n" +
-          "the object as terminally failed if the expression is invalid or does not\n" +
-          "return a boolean.",
+          CEL_FILTER_INPUTS,
       }),
     ),
     resources: listOf(ReceiverResourceSchema, { description: "A list of resources to be notified about changes." }),
@@ -521,47 +510,23 @@ export type Receiver = Static<typeof ReceiverSchema>;
 
 const categories = ["all", "fluxcd", "fluxcd-notifications"];
 
-export const alertKind: KindDefinition = {
-  group: NOTIFICATION_GROUP,
-  kind: "Alert",
-  listKind: "AlertList",
-  plural: "alerts",
-  singular: "alert",
-  shortNames: [],
-  categories,
-  scope: "Namespaced",
-  versions: [
-    {
-      name: "v1beta3",
-      served: true,
-      storage: true,
-      schema: AlertSchema,
-      printerColumns: [AGE_COLUMN],
-      statusSubresource: false,
-    },
-  ],
-};
+/** Alert and Provider: served at v1beta3 only, without status subresource. */
+function staticKind(kind: string, plural: string, schema: TSchema): KindDefinition {
+  return {
+    group: NOTIFICATION_GROUP,
+    kind,
+    listKind: `${kind}List`,
+    plural,
+    singular: kind.toLowerCase(),
+    shortNames: [],
+    categories,
+    scope: "Namespaced",
+    versions: [{ name: "v1beta3", served: true, storage: true, schema, printerColumns: [AGE_COLUMN], statusSubresource: false }],
+  };
+}
 
-export const providerKind: KindDefinition = {
-  group: NOTIFICATION_GROUP,
-  kind: "Provider",
-  listKind: "ProviderList",
-  plural: "providers",
-  singular: "provider",
-  shortNames: [],
-  categories,
-  scope: "Namespaced",
-  versions: [
-    {
-      name: "v1beta3",
-      served: true,
-      storage: true,
-      schema: ProviderSchema,
-      printerColumns: [AGE_COLUMN],
-      statusSubresource: false,
-    },
-  ],
-};
+export const alertKind = staticKind("Alert", "alerts", AlertSchema);
+export const providerKind = staticKind("Provider", "providers", ProviderSchema);
 
 export const receiverKind: KindDefinition = {
   group: NOTIFICATION_GROUP,

@@ -17,12 +17,21 @@
  * 10th-percentile batch (µs per call in a batch no other process interrupted; GC pauses still count in most batches)
  * and its mean. On a busy shared machine the mean mostly measures the load; compare p10 figures.
  *
- * Baseline (before optimisation; best of 3 rounds, 2-core machine under other load, Node 20):
+ * Baseline as first measured (commit 4c465e2; mean of the best of 3 rounds, 2-core machine at load ~3, Node 20):
  *   create            738 µs/op   1,355 ops/s
  *   update           1510 µs/op     662 ops/s
  *   no-op            1460 µs/op     685 ops/s
  *   update+other     1761 µs/op     568 ops/s
  *   updateMF          566 µs/op   1,768 ops/s
+ *
+ * Before and after, measured back to back (A/B, load ~4-5), p10 / mean µs per call:
+ *                   before (4c465e2)    after
+ *   create             619 /  691       70 / 85
+ *   update            1364 / 1459       64 / 71
+ *   no-op             1384 / 1698       62 / 72
+ *   update+other      1503 / 1708       71 / 81
+ *   updateMF           499 /  694       65 / 76
+ *   mfAfterUpdate        (new)          59 / 68
  */
 import { parseArgs } from "node:util";
 import { builtinSchema } from "@flotilla/merge";

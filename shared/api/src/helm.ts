@@ -14,7 +14,7 @@ import {
   fluxRoot,
   fluxPrinterColumns,
 } from "./meta.js";
-import type { KindDefinition } from "./kind.js";
+import { namespacedKind, storageVersion } from "./kind.js";
 import {
   CommonMetadataSchema,
   CustomHealthCheckSchema,
@@ -1179,26 +1179,14 @@ export const HelmReleaseSchema = fluxRoot({
 });
 export type HelmRelease = Static<typeof HelmReleaseSchema>;
 
-export const helmReleaseKind: KindDefinition = {
+export const helmReleaseKind = namespacedKind({
   group: HELM_GROUP,
   kind: "HelmRelease",
-  listKind: "HelmReleaseList",
   plural: "helmreleases",
-  singular: "helmrelease",
   shortNames: ["hr"],
   categories: ["all", "fluxcd", "fluxcd-appliers"],
-  scope: "Namespaced",
-  versions: [
-    {
-      name: HELM_VERSION,
-      served: true,
-      storage: true,
-      schema: HelmReleaseSchema,
-      printerColumns: fluxPrinterColumns(),
-      statusSubresource: true,
-    },
-  ],
-};
+  versions: [storageVersion(HELM_VERSION, HelmReleaseSchema, fluxPrinterColumns())],
+});
 
 // Condition types and reasons helm-controller sets on a HelmRelease, besides the shared ones in meta.ts.
 export const ReleasedCondition = "Released";

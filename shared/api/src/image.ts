@@ -36,7 +36,7 @@ import {
   READY_COLUMN,
   STATUS_COLUMN,
 } from "./meta.js";
-import type { KindDefinition, KindVersion } from "./kind.js";
+import { namespacedKind, storageVersion, deprecatedVersion } from "./kind.js";
 
 export const IMAGE_GROUP = "image.toolkit.fluxcd.io";
 export const IMAGE_VERSION = "v1";
@@ -256,25 +256,22 @@ const imageRepositoryColumns: PrinterColumn[] = [
   AGE_COLUMN,
 ];
 
-export const imageRepositoryKind: KindDefinition = {
+export const imageRepositoryKind = namespacedKind({
   group: IMAGE_GROUP,
   kind: "ImageRepository",
-  listKind: "ImageRepositoryList",
   plural: "imagerepositories",
-  singular: "imagerepository",
   shortNames: ["imgrepo", "imagerepo"],
   categories,
-  scope: "Namespaced",
   versions: [
-    current(ImageRepositorySchema, imageRepositoryColumns),
-    deprecated(
+    storageVersion(IMAGE_VERSION, ImageRepositorySchema, imageRepositoryColumns),
+    deprecatedVersion(
       "v1beta2",
       "v1beta2 ImageRepository is deprecated, upgrade to v1",
       ImageRepositoryV1beta2Schema,
       imageRepositoryColumns,
     ),
   ],
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // ImagePolicy
@@ -462,21 +459,18 @@ const imagePolicyColumns: PrinterColumn[] = [
   AGE_COLUMN,
 ];
 
-export const imagePolicyKind: KindDefinition = {
+export const imagePolicyKind = namespacedKind({
   group: IMAGE_GROUP,
   kind: "ImagePolicy",
-  listKind: "ImagePolicyList",
   plural: "imagepolicies",
-  singular: "imagepolicy",
   shortNames: ["imgpol", "imagepol"],
   categories,
-  scope: "Namespaced",
   versions: [
-    current(ImagePolicySchema, imagePolicyColumns),
+    storageVersion(IMAGE_VERSION, ImagePolicySchema, imagePolicyColumns),
     // Flux 2.8's v1beta2 schema is field for field (descriptions included) the v1 one.
-    deprecated("v1beta2", "v1beta2 ImagePolicy is deprecated, upgrade to v1", ImagePolicySchema, imagePolicyColumns),
+    deprecatedVersion("v1beta2", "v1beta2 ImagePolicy is deprecated, upgrade to v1", ImagePolicySchema, imagePolicyColumns),
   ],
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // ImageUpdateAutomation
@@ -896,51 +890,25 @@ export const ImageUpdateAutomationV1beta1Schema = fluxRoot({
 });
 export type ImageUpdateAutomationV1beta1 = Static<typeof ImageUpdateAutomationV1beta1Schema>;
 
-export const imageUpdateAutomationKind: KindDefinition = {
+export const imageUpdateAutomationKind = namespacedKind({
   group: IMAGE_GROUP,
   kind: "ImageUpdateAutomation",
-  listKind: "ImageUpdateAutomationList",
   plural: "imageupdateautomations",
-  singular: "imageupdateautomation",
   shortNames: ["iua", "imgupd", "imgauto"],
   categories,
-  scope: "Namespaced",
   versions: [
-    current(ImageUpdateAutomationSchema, [
+    storageVersion(IMAGE_VERSION, ImageUpdateAutomationSchema, [
       READY_COLUMN,
       STATUS_COLUMN,
       { jsonPath: ".status.lastAutomationRunTime", name: "Last run", priority: 1, type: "string" },
       AGE_COLUMN,
     ]),
-    deprecated(
+    deprecatedVersion(
       "v1beta1",
       "v1beta1 ImageUpdateAutomation is deprecated, upgrade to v1",
       ImageUpdateAutomationV1beta1Schema,
       [{ jsonPath: ".status.lastAutomationRunTime", name: "Last run", type: "string" }],
     ),
   ],
-};
+});
 
-// ---------------------------------------------------------------------------------------------------------------
-
-function current(schema: KindVersion["schema"], printerColumns: PrinterColumn[]): KindVersion {
-  return { name: IMAGE_VERSION, served: true, storage: true, schema, printerColumns, statusSubresource: true };
-}
-
-function deprecated(
-  name: string,
-  deprecationWarning: string,
-  schema: KindVersion["schema"],
-  printerColumns: PrinterColumn[],
-): KindVersion {
-  return {
-    name,
-    served: true,
-    storage: false,
-    deprecated: true,
-    deprecationWarning,
-    schema,
-    printerColumns,
-    statusSubresource: true,
-  };
-}

@@ -27,3 +27,43 @@ export interface KindDefinition {
   scope: "Namespaced" | "Cluster";
   versions: KindVersion[];
 }
+
+/**
+ * A namespaced kind as Flux declares each of its kinds: the list kind is `<Kind>List` and the singular the lower-cased
+ * kind.
+ */
+export function namespacedKind(o: {
+  group: string;
+  kind: string;
+  plural: string;
+  shortNames?: string[];
+  categories: string[];
+  versions: KindVersion[];
+}): KindDefinition {
+  return {
+    group: o.group,
+    kind: o.kind,
+    listKind: `${o.kind}List`,
+    plural: o.plural,
+    singular: o.kind.toLowerCase(),
+    shortNames: o.shortNames ?? [],
+    categories: o.categories,
+    scope: "Namespaced",
+    versions: o.versions,
+  };
+}
+
+/** The served storage version. */
+export function storageVersion(
+  name: string,
+  schema: TSchema,
+  printerColumns: PrinterColumn[],
+  statusSubresource = true,
+): KindVersion {
+  return { name, served: true, storage: true, schema, printerColumns, statusSubresource };
+}
+
+/** A version still served, not stored, and flagged deprecated with `deprecationWarning`. */
+export function deprecatedVersion(name: string, deprecationWarning: string, schema: TSchema, printerColumns: PrinterColumn[]): KindVersion {
+  return { name, served: true, storage: false, deprecated: true, deprecationWarning, schema, printerColumns, statusSubresource: true };
+}

@@ -4,7 +4,7 @@
  */
 import type { Static } from "@sinclair/typebox";
 import { str, int, bool, enumOf, time, obj, opt, listOf, mapOf, DURATION_PATTERN } from "./schema.js";
-import type { KindDefinition } from "./kind.js";
+import { namespacedKind, storageVersion } from "./kind.js";
 import {
   KubeConfigReferenceSchema,
   LocalObjectReferenceSchema,
@@ -366,26 +366,14 @@ export const KustomizationSchema = fluxRoot({
 });
 export type Kustomization = Static<typeof KustomizationSchema>;
 
-export const kustomizationKind: KindDefinition = {
+export const kustomizationKind = namespacedKind({
   group: KUSTOMIZE_GROUP,
   kind: "Kustomization",
-  listKind: "KustomizationList",
   plural: "kustomizations",
-  singular: "kustomization",
   shortNames: ["ks"],
   categories: ["all", "fluxcd", "fluxcd-appliers"],
-  scope: "Namespaced",
-  versions: [
-    {
-      name: KUSTOMIZE_VERSION,
-      served: true,
-      storage: true,
-      schema: KustomizationSchema,
-      printerColumns: fluxPrinterColumns(),
-      statusSubresource: true,
-    },
-  ],
-};
+  versions: [storageVersion(KUSTOMIZE_VERSION, KustomizationSchema, fluxPrinterColumns())],
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Labels, annotations and reasons of kustomize-controller.

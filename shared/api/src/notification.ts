@@ -14,7 +14,7 @@ import {
   fluxPrinterColumns,
   AGE_COLUMN,
 } from "./meta.js";
-import type { KindDefinition } from "./kind.js";
+import { namespacedKind, storageVersion, type KindDefinition } from "./kind.js";
 
 export const NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
 
@@ -512,39 +512,22 @@ const categories = ["all", "fluxcd", "fluxcd-notifications"];
 
 /** Alert and Provider: served at v1beta3 only, without status subresource. */
 function staticKind(kind: string, plural: string, schema: TSchema): KindDefinition {
-  return {
+  return namespacedKind({
     group: NOTIFICATION_GROUP,
     kind,
-    listKind: `${kind}List`,
     plural,
-    singular: kind.toLowerCase(),
-    shortNames: [],
     categories,
-    scope: "Namespaced",
-    versions: [{ name: "v1beta3", served: true, storage: true, schema, printerColumns: [AGE_COLUMN], statusSubresource: false }],
-  };
+    versions: [storageVersion("v1beta3", schema, [AGE_COLUMN], false)],
+  });
 }
 
 export const alertKind = staticKind("Alert", "alerts", AlertSchema);
 export const providerKind = staticKind("Provider", "providers", ProviderSchema);
 
-export const receiverKind: KindDefinition = {
+export const receiverKind = namespacedKind({
   group: NOTIFICATION_GROUP,
   kind: "Receiver",
-  listKind: "ReceiverList",
   plural: "receivers",
-  singular: "receiver",
-  shortNames: [],
   categories,
-  scope: "Namespaced",
-  versions: [
-    {
-      name: "v1",
-      served: true,
-      storage: true,
-      schema: ReceiverSchema,
-      printerColumns: fluxPrinterColumns(),
-      statusSubresource: true,
-    },
-  ],
-};
+  versions: [storageVersion("v1", ReceiverSchema, fluxPrinterColumns())],
+});

@@ -4,7 +4,7 @@
  */
 import type { Static } from "@sinclair/typebox";
 import { str, bool, enumOf, obj, opt, listOf, mapOf, DURATION_PATTERN } from "./schema.js";
-import type { KindDefinition } from "./kind.js";
+import { namespacedKind, storageVersion, type KindDefinition } from "./kind.js";
 import {
   ArtifactSchema,
   LocalObjectReferenceSchema,
@@ -327,26 +327,16 @@ export const GitRepositorySchema = fluxRoot({
 });
 export type GitRepository = Static<typeof GitRepositorySchema>;
 
-export const gitRepositoryKind: KindDefinition = {
+export const gitRepositoryKind = namespacedKind({
   group: SOURCE_GROUP,
   kind: "GitRepository",
-  listKind: "GitRepositoryList",
   plural: "gitrepositories",
-  singular: "gitrepository",
   shortNames: ["gitrepo"],
   categories: SOURCE_CATEGORIES,
-  scope: "Namespaced",
   versions: [
-    {
-      name: SOURCE_VERSION,
-      served: true,
-      storage: true,
-      schema: GitRepositorySchema,
-      printerColumns: fluxPrinterColumns({ jsonPath: ".spec.url", name: "URL", type: "string" }),
-      statusSubresource: true,
-    },
+    storageVersion(SOURCE_VERSION, GitRepositorySchema, fluxPrinterColumns({ jsonPath: ".spec.url", name: "URL", type: "string" })),
   ],
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // OCIRepository
@@ -469,27 +459,17 @@ export const OCIRepositorySchema = fluxRoot({
 });
 export type OCIRepository = Static<typeof OCIRepositorySchema>;
 
-export const ociRepositoryKind: KindDefinition = {
+export const ociRepositoryKind = namespacedKind({
   group: SOURCE_GROUP,
   kind: "OCIRepository",
-  listKind: "OCIRepositoryList",
   plural: "ocirepositories",
-  singular: "ocirepository",
   shortNames: ["ocirepo"],
   categories: SOURCE_CATEGORIES,
-  scope: "Namespaced",
   versions: [
-    {
-      name: SOURCE_VERSION,
-      served: true,
-      storage: true,
-      schema: OCIRepositorySchema,
-      // OCIRepository is the one source kind that lists Age last.
-      printerColumns: [{ jsonPath: ".spec.url", name: "URL", type: "string" }, READY_COLUMN, STATUS_COLUMN, AGE_COLUMN],
-      statusSubresource: true,
-    },
+    // OCIRepository is the one source kind that lists Age last.
+    storageVersion(SOURCE_VERSION, OCIRepositorySchema, [{ jsonPath: ".spec.url", name: "URL", type: "string" }, READY_COLUMN, STATUS_COLUMN, AGE_COLUMN]),
   ],
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // HelmRepository
@@ -597,26 +577,16 @@ export const HelmRepositorySchema = fluxRoot({
 });
 export type HelmRepository = Static<typeof HelmRepositorySchema>;
 
-export const helmRepositoryKind: KindDefinition = {
+export const helmRepositoryKind = namespacedKind({
   group: SOURCE_GROUP,
   kind: "HelmRepository",
-  listKind: "HelmRepositoryList",
   plural: "helmrepositories",
-  singular: "helmrepository",
   shortNames: ["helmrepo"],
   categories: SOURCE_CATEGORIES,
-  scope: "Namespaced",
   versions: [
-    {
-      name: SOURCE_VERSION,
-      served: true,
-      storage: true,
-      schema: HelmRepositorySchema,
-      printerColumns: fluxPrinterColumns({ jsonPath: ".spec.url", name: "URL", type: "string" }),
-      statusSubresource: true,
-    },
+    storageVersion(SOURCE_VERSION, HelmRepositorySchema, fluxPrinterColumns({ jsonPath: ".spec.url", name: "URL", type: "string" })),
   ],
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // HelmChart
@@ -737,31 +707,21 @@ export const HelmChartSchema = fluxRoot({
 });
 export type HelmChart = Static<typeof HelmChartSchema>;
 
-export const helmChartKind: KindDefinition = {
+export const helmChartKind = namespacedKind({
   group: SOURCE_GROUP,
   kind: "HelmChart",
-  listKind: "HelmChartList",
   plural: "helmcharts",
-  singular: "helmchart",
   shortNames: ["hc"],
   categories: SOURCE_CATEGORIES,
-  scope: "Namespaced",
   versions: [
-    {
-      name: SOURCE_VERSION,
-      served: true,
-      storage: true,
-      schema: HelmChartSchema,
-      printerColumns: fluxPrinterColumns(
-        { jsonPath: ".spec.chart", name: "Chart", type: "string" },
-        { jsonPath: ".spec.version", name: "Version", type: "string" },
-        { jsonPath: ".spec.sourceRef.kind", name: "Source Kind", type: "string" },
-        { jsonPath: ".spec.sourceRef.name", name: "Source Name", type: "string" },
-      ),
-      statusSubresource: true,
-    },
+    storageVersion(SOURCE_VERSION, HelmChartSchema, fluxPrinterColumns(
+      { jsonPath: ".spec.chart", name: "Chart", type: "string" },
+      { jsonPath: ".spec.version", name: "Version", type: "string" },
+      { jsonPath: ".spec.sourceRef.kind", name: "Source Kind", type: "string" },
+      { jsonPath: ".spec.sourceRef.name", name: "Source Name", type: "string" },
+    )),
   ],
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bucket
@@ -895,26 +855,15 @@ export const BucketSchema = fluxRoot({
 });
 export type Bucket = Static<typeof BucketSchema>;
 
-export const bucketKind: KindDefinition = {
+export const bucketKind = namespacedKind({
   group: SOURCE_GROUP,
   kind: "Bucket",
-  listKind: "BucketList",
   plural: "buckets",
-  singular: "bucket",
-  shortNames: [],
   categories: SOURCE_CATEGORIES,
-  scope: "Namespaced",
   versions: [
-    {
-      name: SOURCE_VERSION,
-      served: true,
-      storage: true,
-      schema: BucketSchema,
-      printerColumns: fluxPrinterColumns({ jsonPath: ".spec.endpoint", name: "Endpoint", type: "string" }),
-      statusSubresource: true,
-    },
+    storageVersion(SOURCE_VERSION, BucketSchema, fluxPrinterColumns({ jsonPath: ".spec.endpoint", name: "Endpoint", type: "string" })),
   ],
-};
+});
 
 export const sourceKinds: KindDefinition[] = [bucketKind, gitRepositoryKind, helmChartKind, helmRepositoryKind, ociRepositoryKind];
 

@@ -30,6 +30,24 @@ const interval = (description: string) => str({ pattern: DURATION_PATTERN, descr
 const localRef = (description: string) => describe(LocalObjectReferenceSchema, description);
 const artifact = (description: string) => describe(ArtifactSchema, description);
 
+/** The status fields every source kind has, each described in that kind's words. */
+const sourceStatusFields = (kind: string, artifactDescription: string, observedGenerationDescription?: string) => ({
+  artifact: opt(artifact(artifactDescription)),
+  conditions: opt(conditionsField(kind)),
+  lastHandledReconcileAt: lastHandledReconcileAtField(),
+  observedGeneration: observedGenerationField(observedGenerationDescription),
+});
+/** `status.url` of the kinds that still publish one, naming their status type. */
+const artifactURLField = (statusType: string) =>
+  opt(
+    str({
+      description:
+        "URL is the dynamic fetch link for the latest Artifact.\n" +
+        'It is provided on a "best effort" basis, and using the precise\n' +
+        `${statusType}.Artifact data is recommended.`,
+    }),
+  );
+
 const IGNORE_DESCRIPTION =
   "Ignore overrides the set of excluded patterns in the .sourceignore format\n" +
   "(which is the same as .gitignore). If not provided, a default will be used,\n" +
@@ -290,16 +308,17 @@ export type GitRepositorySpec = Static<typeof GitRepositorySpecSchema>;
 
 export const GitRepositoryStatusSchema = obj(
   {
-    artifact: opt(artifact("Artifact represents the last successful GitRepository reconciliation.")),
-    conditions: opt(conditionsField("GitRepository")),
+    ...sourceStatusFields(
+      "GitRepository",
+      "Artifact represents the last successful GitRepository reconciliation.",
+      "ObservedGeneration is the last observed generation of the GitRepository\nobject.",
+    ),
     includedArtifacts: opt(
       listOf(ArtifactSchema, {
         description:
           "IncludedArtifacts contains a list of the last successfully included\nArtifacts as instructed by GitRepositorySpec.Include.",
       }),
     ),
-    lastHandledReconcileAt: lastHandledReconcileAtField(),
-    observedGeneration: observedGenerationField("ObservedGeneration is the last observed generation of the GitRepository\nobject."),
     observedIgnore: opt(str({ description: OBSERVED_IGNORE_DESCRIPTION })),
     observedInclude: opt(
       listOf(GitRepositoryIncludeSchema, {
@@ -438,10 +457,7 @@ export type OCIRepositorySpec = Static<typeof OCIRepositorySpecSchema>;
 
 export const OCIRepositoryStatusSchema = obj(
   {
-    artifact: opt(artifact("Artifact represents the output of the last successful OCI Repository sync.")),
-    conditions: opt(conditionsField("OCIRepository")),
-    lastHandledReconcileAt: lastHandledReconcileAtField(),
-    observedGeneration: observedGenerationField(),
+    ...sourceStatusFields("OCIRepository", "Artifact represents the output of the last successful OCI Repository sync."),
     observedIgnore: opt(str({ description: OBSERVED_IGNORE_DESCRIPTION })),
     observedLayerSelector: opt(
       describe(OCILayerSelectorSchema, "ObservedLayerSelector is the observed layer selector used for constructing\nthe source artifact."),
@@ -553,18 +569,12 @@ export type HelmRepositorySpec = Static<typeof HelmRepositorySpecSchema>;
 
 export const HelmRepositoryStatusSchema = obj(
   {
-    artifact: opt(artifact("Artifact represents the last successful HelmRepository reconciliation.")),
-    conditions: opt(conditionsField("HelmRepository")),
-    lastHandledReconcileAt: lastHandledReconcileAtField(),
-    observedGeneration: observedGenerationField("ObservedGeneration is the last observed generation of the HelmRepository\nobject."),
-    url: opt(
-      str({
-        description:
-          "URL is the dynamic fetch link for the latest Artifact.\n" +
-          'It is provided on a "best effort" basis, and using the precise\n' +
-          "HelmRepositoryStatus.Artifact data is recommended.",
-      }),
+    ...sourceStatusFields(
+      "HelmRepository",
+      "Artifact represents the last successful HelmRepository reconciliation.",
+      "ObservedGeneration is the last observed generation of the HelmRepository\nobject.",
     ),
+    url: artifactURLField("HelmRepositoryStatus"),
   },
   { description: "HelmRepositoryStatus records the observed state of the HelmRepository." },
 );
@@ -669,13 +679,14 @@ export type HelmChartSpec = Static<typeof HelmChartSpecSchema>;
 
 export const HelmChartStatusSchema = obj(
   {
-    artifact: opt(artifact("Artifact represents the output of the last successful reconciliation.")),
-    conditions: opt(conditionsField("HelmChart")),
-    lastHandledReconcileAt: lastHandledReconcileAtField(),
+    ...sourceStatusFields(
+      "HelmChart",
+      "Artifact represents the output of the last successful reconciliation.",
+      "ObservedGeneration is the last observed generation of the HelmChart\nobject.",
+    ),
     observedChartName: opt(
       str({ description: "ObservedChartName is the last observed chart name as specified by the\nresolved chart reference." }),
     ),
-    observedGeneration: observedGenerationField("ObservedGeneration is the last observed generation of the HelmChart\nobject."),
     observedSourceArtifactRevision: opt(
       str({ description: "ObservedSourceArtifactRevision is the last observed Artifact.Revision\nof the HelmChartSpec.SourceRef." }),
     ),
@@ -687,14 +698,7 @@ export const HelmChartStatusSchema = obj(
           "It matches the chart in the last successfully reconciled artifact.",
       }),
     ),
-    url: opt(
-      str({
-        description:
-          "URL is the dynamic fetch link for the latest Artifact.\n" +
-          'It is provided on a "best effort" basis, and using the precise\n' +
-          "HelmChartStatus.Artifact data is recommended.",
-      }),
-    ),
+    url: artifactURLField("HelmChartStatus"),
   },
   { description: "HelmChartStatus records the observed state of the HelmChart." },
 );
@@ -830,19 +834,13 @@ export type BucketSpec = Static<typeof BucketSpecSchema>;
 
 export const BucketStatusSchema = obj(
   {
-    artifact: opt(artifact("Artifact represents the last successful Bucket reconciliation.")),
-    conditions: opt(conditionsField("Bucket")),
-    lastHandledReconcileAt: lastHandledReconcileAtField(),
-    observedGeneration: observedGenerationField("ObservedGeneration is the last observed generation of the Bucket object."),
-    observedIgnore: opt(str({ description: OBSERVED_IGNORE_DESCRIPTION })),
-    url: opt(
-      str({
-        description:
-          "URL is the dynamic fetch link for the latest Artifact.\n" +
-          'It is provided on a "best effort" basis, and using the precise\n' +
-          "BucketStatus.Artifact data is recommended.",
-      }),
+    ...sourceStatusFields(
+      "Bucket",
+      "Artifact represents the last successful Bucket reconciliation.",
+      "ObservedGeneration is the last observed generation of the Bucket object.",
     ),
+    observedIgnore: opt(str({ description: OBSERVED_IGNORE_DESCRIPTION })),
+    url: artifactURLField("BucketStatus"),
   },
   { description: "BucketStatus records the observed state of a Bucket." },
 );

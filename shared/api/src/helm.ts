@@ -215,6 +215,74 @@ export type DriftDetection = Static<typeof DriftDetectionSchema>;
 export const HelmHealthCheckSchema = CustomHealthCheckSchema;
 export type HelmHealthCheck = Static<typeof HelmHealthCheckSchema>;
 
+/** The fields Install, Upgrade and Rollback declare alike but for the action their descriptions name. */
+const actionFields = (action: "install" | "upgrade" | "rollback") => ({
+  disableHooks: opt(bool({ description: `DisableHooks prevents hooks from running during the Helm ${action} action.` })),
+  disableWait: opt(
+    bool({ description: `DisableWait disables the waiting for resources to be ready after a Helm\n${action} has been performed.` }),
+  ),
+  disableWaitForJobs: opt(
+    bool({ description: `DisableWaitForJobs disables waiting for jobs to complete after a Helm\n${action} has been performed.` }),
+  ),
+  timeout: opt(
+    duration({
+      description:
+        "Timeout is the time to wait for any individual Kubernetes operation (like\n" +
+        `Jobs for hooks) during the performance of a Helm ${action} action. Defaults to\n` +
+        "'HelmReleaseSpec.Timeout'.",
+    }),
+  ),
+});
+
+/** The validation and ownership switches of Install and Upgrade. */
+const validationFields = (action: "install" | "upgrade") => ({
+  disableOpenAPIValidation: opt(
+    bool({
+      description:
+        `DisableOpenAPIValidation prevents the Helm ${action} action from validating\n` +
+        "rendered templates against the Kubernetes OpenAPI Schema.",
+    }),
+  ),
+  disableSchemaValidation: opt(
+    bool({
+      description: `DisableSchemaValidation prevents the Helm ${action} action from validating\nthe values against the JSON Schema.`,
+    }),
+  ),
+  disableTakeOwnership: opt(
+    bool({
+      description:
+        "DisableTakeOwnership disables taking ownership of existing resources\n" + `during the Helm ${action} action. Defaults to false.`,
+    }),
+  ),
+});
+
+/** The fields of the actions that apply over an existing release (Upgrade and Rollback). */
+const reapplyFields = (action: "upgrade" | "rollback") => ({
+  cleanupOnFail: opt(
+    bool({
+      description: `CleanupOnFail allows deletion of new resources created during the Helm\n${action} action when it fails.`,
+    }),
+  ),
+  force: opt(
+    bool({
+      description:
+        "Force forces resource updates through a replacement strategy\n" +
+        "that avoids 3-way merge conflicts on client-side apply.\n" +
+        "This field is ignored for server-side apply (which always\n" +
+        "forces conflicts with other field managers).",
+    }),
+  ),
+  serverSideApply: opt(
+    enumOf(["enabled", "disabled", "auto"] as const, {
+      description:
+        `ServerSideApply enables server-side apply for resources during ${action}.\n` +
+        'Can be "enabled", "disabled", or "auto".\n' +
+        'When "auto", server-side apply usage will be based on the release\'s previous usage.\n' +
+        'Defaults to "auto".',
+    }),
+  ),
+});
+
 export const InstallRemediationSchema = obj(
   {
     ignoreTestFailures: opt(
@@ -278,6 +346,8 @@ export type InstallStrategy = Static<typeof InstallStrategySchema>;
 
 export const InstallSchema = obj(
   {
+    ...actionFields("install"),
+    ...validationFields("install"),
     crds: opt(
       enumOf(["Skip", "Create", "CreateReplace"] as const, {
         description:
@@ -307,42 +377,6 @@ export const InstallSchema = obj(
           "On uninstall, the namespace will not be garbage collected.",
       }),
     ),
-    disableHooks: opt(
-      bool({ description: "DisableHooks prevents hooks from running during the Helm install action." }),
-    ),
-    disableOpenAPIValidation: opt(
-      bool({
-        description:
-          "DisableOpenAPIValidation prevents the Helm install action from validating\n" +
-          "rendered templates against the Kubernetes OpenAPI Schema.",
-      }),
-    ),
-    disableSchemaValidation: opt(
-      bool({
-        description:
-          "DisableSchemaValidation prevents the Helm install action from validating\n" +
-          "the values against the JSON Schema.",
-      }),
-    ),
-    disableTakeOwnership: opt(
-      bool({
-        description:
-          "DisableTakeOwnership disables taking ownership of existing resources\n" +
-          "during the Helm install action. Defaults to false.",
-      }),
-    ),
-    disableWait: opt(
-      bool({
-        description:
-          "DisableWait disables the waiting for resources to be ready after a Helm\ninstall has been performed.",
-      }),
-    ),
-    disableWaitForJobs: opt(
-      bool({
-        description:
-          "DisableWaitForJobs disables waiting for jobs to complete after a Helm\ninstall has been performed.",
-      }),
-    ),
     remediation: opt(InstallRemediationSchema),
     replace: opt(
       bool({
@@ -368,14 +402,6 @@ export const InstallSchema = obj(
       }),
     ),
     strategy: opt(InstallStrategySchema),
-    timeout: opt(
-      duration({
-        description:
-          "Timeout is the time to wait for any individual Kubernetes operation (like\n" +
-          "Jobs for hooks) during the performance of a Helm install action. Defaults to\n" +
-          "'HelmReleaseSpec.Timeout'.",
-      }),
-    ),
   },
   { description: "Install holds the configuration for Helm install actions for this HelmRelease." },
 );
@@ -410,36 +436,8 @@ export type PostRenderer = Static<typeof PostRendererSchema>;
 
 export const RollbackSchema = obj(
   {
-    cleanupOnFail: opt(
-      bool({
-        description:
-          "CleanupOnFail allows deletion of new resources created during the Helm\nrollback action when it fails.",
-      }),
-    ),
-    disableHooks: opt(
-      bool({ description: "DisableHooks prevents hooks from running during the Helm rollback action." }),
-    ),
-    disableWait: opt(
-      bool({
-        description:
-          "DisableWait disables the waiting for resources to be ready after a Helm\nrollback has been performed.",
-      }),
-    ),
-    disableWaitForJobs: opt(
-      bool({
-        description:
-          "DisableWaitForJobs disables waiting for jobs to complete after a Helm\nrollback has been performed.",
-      }),
-    ),
-    force: opt(
-      bool({
-        description:
-          "Force forces resource updates through a replacement strategy\n" +
-          "that avoids 3-way merge conflicts on client-side apply.\n" +
-          "This field is ignored for server-side apply (which always\n" +
-          "forces conflicts with other field managers).",
-      }),
-    ),
+    ...actionFields("rollback"),
+    ...reapplyFields("rollback"),
     recreate: opt(
       bool({
         description:
@@ -452,23 +450,6 @@ export const RollbackSchema = obj(
           "this field is no longer functional and will print a\n" +
           "warning if set to true. It will also be removed in a\n" +
           "future release.",
-      }),
-    ),
-    serverSideApply: opt(
-      enumOf(["enabled", "disabled", "auto"] as const, {
-        description:
-          "ServerSideApply enables server-side apply for resources during rollback.\n" +
-          'Can be "enabled", "disabled", or "auto".\n' +
-          'When "auto", server-side apply usage will be based on the release\'s previous usage.\n' +
-          'Defaults to "auto".',
-      }),
-    ),
-    timeout: opt(
-      duration({
-        description:
-          "Timeout is the time to wait for any individual Kubernetes operation (like\n" +
-          "Jobs for hooks) during the performance of a Helm rollback action. Defaults to\n" +
-          "'HelmReleaseSpec.Timeout'.",
       }),
     ),
   },
@@ -623,6 +604,9 @@ export type UpgradeStrategy = Static<typeof UpgradeStrategySchema>;
 
 export const UpgradeSchema = obj(
   {
+    ...actionFields("upgrade"),
+    ...validationFields("upgrade"),
+    ...reapplyFields("upgrade"),
     chartNameChangeStrategy: opt(
       enumOf(["InPlaceUpdate", "Reinstall"] as const, {
         description:
@@ -632,12 +616,6 @@ export const UpgradeSchema = obj(
           "Reinstall: Reinstall the Helm release, uninstalling the existing Helm release.\n" +
           "\n" +
           "InPlaceUpdate: Update the Helm release in place.",
-      }),
-    ),
-    cleanupOnFail: opt(
-      bool({
-        description:
-          "CleanupOnFail allows deletion of new resources created during the Helm\nupgrade action when it fails.",
       }),
     ),
     crds: opt(
@@ -660,51 +638,6 @@ export const UpgradeSchema = obj(
           "https://helm.sh/docs/chart_best_practices/custom_resource_definitions.",
       }),
     ),
-    disableHooks: opt(
-      bool({ description: "DisableHooks prevents hooks from running during the Helm upgrade action." }),
-    ),
-    disableOpenAPIValidation: opt(
-      bool({
-        description:
-          "DisableOpenAPIValidation prevents the Helm upgrade action from validating\n" +
-          "rendered templates against the Kubernetes OpenAPI Schema.",
-      }),
-    ),
-    disableSchemaValidation: opt(
-      bool({
-        description:
-          "DisableSchemaValidation prevents the Helm upgrade action from validating\n" +
-          "the values against the JSON Schema.",
-      }),
-    ),
-    disableTakeOwnership: opt(
-      bool({
-        description:
-          "DisableTakeOwnership disables taking ownership of existing resources\n" +
-          "during the Helm upgrade action. Defaults to false.",
-      }),
-    ),
-    disableWait: opt(
-      bool({
-        description:
-          "DisableWait disables the waiting for resources to be ready after a Helm\nupgrade has been performed.",
-      }),
-    ),
-    disableWaitForJobs: opt(
-      bool({
-        description:
-          "DisableWaitForJobs disables waiting for jobs to complete after a Helm\nupgrade has been performed.",
-      }),
-    ),
-    force: opt(
-      bool({
-        description:
-          "Force forces resource updates through a replacement strategy\n" +
-          "that avoids 3-way merge conflicts on client-side apply.\n" +
-          "This field is ignored for server-side apply (which always\n" +
-          "forces conflicts with other field managers).",
-      }),
-    ),
     preserveValues: opt(
       bool({
         description:
@@ -714,24 +647,7 @@ export const UpgradeSchema = obj(
       }),
     ),
     remediation: opt(UpgradeRemediationSchema),
-    serverSideApply: opt(
-      enumOf(["enabled", "disabled", "auto"] as const, {
-        description:
-          "ServerSideApply enables server-side apply for resources during upgrade.\n" +
-          'Can be "enabled", "disabled", or "auto".\n' +
-          'When "auto", server-side apply usage will be based on the release\'s previous usage.\n' +
-          'Defaults to "auto".',
-      }),
-    ),
     strategy: opt(UpgradeStrategySchema),
-    timeout: opt(
-      duration({
-        description:
-          "Timeout is the time to wait for any individual Kubernetes operation (like\n" +
-          "Jobs for hooks) during the performance of a Helm upgrade action. Defaults to\n" +
-          "'HelmReleaseSpec.Timeout'.",
-      }),
-    ),
   },
   { description: "Upgrade holds the configuration for Helm upgrade actions for this HelmRelease." },
 );

@@ -317,31 +317,36 @@ export const InstallRemediationSchema = obj(
 );
 export type InstallRemediation = Static<typeof InstallRemediationSchema>;
 
-export const InstallStrategySchema = obj(
-  {
-    name: enumOf(["RemediateOnFailure", "RetryOnFailure"] as const, { description: "Name of the install strategy." }),
-    retryInterval: opt(
-      duration({
-        description:
-          "RetryInterval is the interval at which to retry a failed install.\n" +
-          "Can be used only when Name is set to RetryOnFailure.\n" +
-          "Defaults to '5m'.",
-      }),
-    ),
-  },
-  {
-    description:
-      "Strategy defines the install strategy to use for this HelmRelease.\n" +
-      "Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the\n" +
-      "DefaultToRetryOnFailure feature gate is enabled.",
-    "x-kubernetes-validations": [
-      {
-        message: ".retryInterval cannot be set when .name is 'RemediateOnFailure'",
-        rule: "!has(self.retryInterval) || self.name != 'RemediateOnFailure'",
-      },
-    ],
-  },
-);
+/**
+ * The retry strategy of Install and Upgrade. Flux words the CEL rule differently for each (same meaning, different
+ * rule text and message), so the caller passes it.
+ */
+const actionStrategySchema = (action: "install" | "upgrade", retryIntervalRule: { message: string; rule: string }) =>
+  obj(
+    {
+      name: enumOf(["RemediateOnFailure", "RetryOnFailure"] as const, { description: `Name of the ${action} strategy.` }),
+      retryInterval: opt(
+        duration({
+          description:
+            `RetryInterval is the interval at which to retry a failed ${action}.\n` +
+            "Can be used only when Name is set to RetryOnFailure.\n" +
+            "Defaults to '5m'.",
+        }),
+      ),
+    },
+    {
+      description:
+        `Strategy defines the ${action} strategy to use for this HelmRelease.\n` +
+        "Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the\n" +
+        "DefaultToRetryOnFailure feature gate is enabled.",
+      "x-kubernetes-validations": [retryIntervalRule],
+    },
+  );
+
+export const InstallStrategySchema = actionStrategySchema("install", {
+  message: ".retryInterval cannot be set when .name is 'RemediateOnFailure'",
+  rule: "!has(self.retryInterval) || self.name != 'RemediateOnFailure'",
+});
 export type InstallStrategy = Static<typeof InstallStrategySchema>;
 
 export const InstallSchema = obj(
@@ -575,31 +580,10 @@ export const UpgradeRemediationSchema = obj(
 );
 export type UpgradeRemediation = Static<typeof UpgradeRemediationSchema>;
 
-export const UpgradeStrategySchema = obj(
-  {
-    name: enumOf(["RemediateOnFailure", "RetryOnFailure"] as const, { description: "Name of the upgrade strategy." }),
-    retryInterval: opt(
-      duration({
-        description:
-          "RetryInterval is the interval at which to retry a failed upgrade.\n" +
-          "Can be used only when Name is set to RetryOnFailure.\n" +
-          "Defaults to '5m'.",
-      }),
-    ),
-  },
-  {
-    description:
-      "Strategy defines the upgrade strategy to use for this HelmRelease.\n" +
-      "Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the\n" +
-      "DefaultToRetryOnFailure feature gate is enabled.",
-    "x-kubernetes-validations": [
-      {
-        message: ".retryInterval can only be set when .name is 'RetryOnFailure'",
-        rule: "!has(self.retryInterval) || self.name == 'RetryOnFailure'",
-      },
-    ],
-  },
-);
+export const UpgradeStrategySchema = actionStrategySchema("upgrade", {
+  message: ".retryInterval can only be set when .name is 'RetryOnFailure'",
+  rule: "!has(self.retryInterval) || self.name == 'RetryOnFailure'",
+});
 export type UpgradeStrategy = Static<typeof UpgradeStrategySchema>;
 
 export const UpgradeSchema = obj(

@@ -196,13 +196,13 @@ const daemonSet: Printer = {
 
 function jobStatus(o: KubeObject): string {
   const conds: Obj[] = status(o).conditions ?? [];
-  const has = (t: string) => conds.some((c) => c.type === t && c.status === "True");
+  // hasJobCondition in printers.go: the first condition of a type decides.
+  const has = (t: string) => conds.find((c) => c.type === t)?.status === "True";
+  if (has("Complete")) return "Complete";
+  if (has("Failed")) return "Failed";
+  if (o.metadata?.deletionTimestamp) return "Terminating";
   if (has("Suspended")) return "Suspended";
   if (has("FailureTarget")) return "FailureTarget";
-  if (has("Failed")) return "Failed";
-  if (has("SuccessCriteriaMet")) return "SuccessCriteriaMet";
-  if (has("Complete")) return "Complete";
-  if (o.metadata?.deletionTimestamp) return "Terminating";
   return "Running";
 }
 
@@ -550,6 +550,17 @@ const networkPolicy: Printer = {
 const webhookConfiguration: Printer = {
   columns: [nameColumn(), col("Webhooks", "integer", { description: "Webhooks is a list of webhooks and the affected resources and operations." }), ageColumn()],
   cells: (o, now) => [name(o), Array.isArray((o as Obj).webhooks) ? (o as Obj).webhooks.length : 0, ageOf(o, now)],
+};
+
+/** printScale: the Table of every built-in `/scale` subresource. */
+export const scalePrinter: Printer = {
+  columns: [
+    nameColumn(),
+    col("Desired", "integer", { description: "replicas is the desired number of instances for the scaled object." }),
+    col("Available", "integer", { description: "replicas is the actual number of observed instances of the scaled object." }),
+    ageColumn(),
+  ],
+  cells: (o, now) => [name(o), num(spec(o).replicas), num(status(o).replicas), ageOf(o, now)],
 };
 
 /** Printers by `<group>/<plural>`. Types not listed use the default (Name, Created At). */

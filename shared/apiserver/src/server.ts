@@ -63,6 +63,8 @@ import { buildFilter, getEntry, getObject, listObjects } from "./handlers/read.j
 import { deleteCollection, deleteObject, parseDeleteOptions } from "./handlers/delete.js";
 import type { FieldValidation, Result, Scope, Verb, WriteOptions } from "./handlers/types.js";
 import { hasPollutingKey } from "./util.js";
+import { scalePrinter } from "./printers.js";
+import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_RESPONSE, openAPIV2DocumentProtobuf } from "./protobuf/openapi-v2.js";
 import { decodeKubernetesProtobuf, ProtobufDecodeError } from "./protobuf/decode.js";
 import { builtinOpenAPISchema } from "./protobuf/schemas.js";
 
@@ -73,6 +75,8 @@ export interface ApiServerOptions {
   stateDir?: string;
   /** Start the workload simulator (see controllers/index.ts). */
   simulateWorkloads?: boolean;
+  /** Delay before the workload simulator acts on a change (see controllers/index.ts). */
+  workloadDelayMs?: number;
   /** Extra in-server controllers, started after the defaults. */
   controllers?: Controller[];
   /** Request body limit in bytes (default 3 MiB). */
@@ -144,7 +148,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     controllers.push(c);
     await c.start(ctx);
   };
-  for (const c of defaultControllers({ simulateWorkloads: options.simulateWorkloads === true })) await addController(c);
+  for (const c of defaultControllers({ simulateWorkloads: options.simulateWorkloads === true, workloadDelayMs: options.workloadDelayMs })) await addController(c);
   for (const c of options.controllers ?? []) await addController(c);
   persistence?.start();
 
@@ -269,7 +273,7 @@ class HttpFrontend {
         res.end(route.body);
         return;
       }
-      if (route.kind === "openapi") return this.serveOpenAPI(route.path, res);
+      if (route.kind === "openapi") return this.serveOpenAPI(route.path, req.headers.accept, res);
       await this.serveResource(req, res, url, route.scope, route.verb);
     } catch (e) {
       this.sendError(res, e);
@@ -479,7 +483,7 @@ class HttpFrontend {
         const accepted = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
         if (!accepted.includes(mediaType)) {
           const forType = type.builtin ? accepted : accepted.filter((a) => a !== "application/strategic-merge-patch+json");
-          throw unsupportedMediaType([...forType, "application/apply-patch+cbor"]);
+          throw unsupportedMediaType(forType);
         }
         const body = this.parseBody(raw, mediaType, accepted);
         const r = patchObject(this.core, scope, mediaType, body, this.writeOptions(req, q, "PatchOptions"));
@@ -512,6 +516,10 @@ class HttpFrontend {
 
   private sendObject(res: ServerResponse, status: number, obj: KubeObject, warnings: string[], fmt: OutputFormat | "yaml", scope: Scope): void {
     if (fmt === "yaml") return this.send(res, status, "application/yaml", YAML.stringify(obj), warnings);
+    if (fmt.kind === "table" && obj.kind === "Scale" && scope.type.builtin) {
+      const t = buildTable(scalePrinter, [obj], { include: fmt.include, resourceVersion: obj.metadata?.resourceVersion });
+      return this.sendJson(res, status, JSON.stringify(t), warnings);
+    }
     if (fmt.kind === "table" && obj.kind !== "Scale" && obj.kind !== "Status") {
       const t = buildTable(this.printer(scope.type, scope.version), [obj], { include: fmt.include, resourceVersion: obj.metadata?.resourceVersion });
       return this.sendJson(res, status, JSON.stringify(t), warnings);
@@ -638,7 +646,14 @@ class HttpFrontend {
     return resources;
   }
 
-  private serveOpenAPI(path: string[], res: ServerResponse): void {
+  private serveOpenAPI(path: string[], accept: string | undefined, res: ServerResponse): void {
+    const first = accept?.split(",")[0]?.split(";")[0]?.trim();
+    if (path.join("/") === "v2" && (first === OPENAPI_V2_PROTOBUF || first === OPENAPI_V2_PROTOBUF_RESPONSE)) {
+      const body = openAPIV2DocumentProtobuf("Kubernetes", SERVER_VERSION.gitVersion);
+      res.writeHead(200, { "Content-Type": OPENAPI_V2_PROTOBUF_RESPONSE, "Content-Length": body.length, "Cache-Control": "no-cache, private" });
+      res.end(body);
+      return;
+    }
     const resources = this.openapiResources();
     const docs = this.openapiCache!.docs;
     const key = path.join("/");

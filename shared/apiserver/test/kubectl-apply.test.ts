@@ -5,6 +5,7 @@
  * for what a strategic patch must produce.
  */
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { startTestCluster, type TestCluster } from "./harness.js";
 import { configMap, deployment, freshNamespace, installWidgetCRD, kubectlEnv, widget, writeScript } from "./acceptance-helpers.js";
@@ -167,11 +168,11 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: widget("w", { size: 1, tags: ["a"] }) });
     const r = await c.kubectl(["patch", "-n", ns, "widget", "w", "--type=strategic", "-p", '{"spec":{"size":2}}']);
     assert.equal(r.code, 1);
-    // kubectl wraps the server's 415 with the GVK (patch.go); the exact list of media types is checked in the report's
-    // pending list (the server adds apply-patch+cbor, which 1.32 only lists behind an alpha gate).
+    // kubectl wraps the server's 415 with the GVK (patch.go). 1.32 lists apply-patch+cbor only behind an alpha gate
+    // (off by default), so the list ends at apply-patch+yaml.
     assert.match(
       r.stderr,
-      /^error: application\/strategic-merge-patch\+json is not supported by acceptance\.flotilla\.dev\/v1, Kind=Widget: the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml/,
+      /^error: application\/strategic-merge-patch\+json is not supported by acceptance\.flotilla\.dev\/v1, Kind=Widget: the body of the request was in an unknown format - accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml$/m,
     );
     const ok = JSON.parse(await c.kubectlOk(["patch", "-n", ns, "widget", "w", "--type=merge", "-p", '{"spec":{"size":2,"tags":["b","c"]}}', "-o", "json"]));
     assert.deepEqual(ok.spec, { size: 2, tags: ["b", "c"] });
@@ -303,6 +304,19 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     const stored = JSON.parse(await c.kubectlOk(["get", "-n", ns, "cm", "uf", "-o", "json"]));
     assert.equal(stored.foo, undefined);
     assert.deepEqual(stored.data, { a: "b" });
+
+    // Server-side apply types the configuration first (structured-merge-diff): an undeclared field is an untyped
+    // error there, a 500 without a reason, whatever the field validation (kubernetes#122480).
+    for (const validate of ["strict", "false"]) {
+      const ssa = await c.kubectl(["apply", "--server-side", `--validate=${validate}`, "-n", ns, "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "uf2" }, foo: 1 }) });
+      assert.equal(ssa.code, 1);
+      assert.equal(ssa.stderr, `Error from server: failed to create typed patch object (${ns}/uf2; /v1, Kind=ConfigMap): .foo: field not declared in schema\n`);
+    }
+    const deep = JSON.parse(deployment("ud2"));
+    deep.spec.template.spec.containers[0].bar = 2;
+    const ssaDeep = await c.kubectl(["apply", "--server-side", "-n", ns, "-f", "-"], { input: JSON.stringify(deep) });
+    assert.match(ssaDeep.stderr, /^Error from server: failed to create typed patch object \(\S+\/ud2; apps\/v1, Kind=Deployment\): \.spec\.template\.spec\.containers\[name="\w+"\]\.bar: field not declared in schema\n$/);
+    assert.equal((await c.kubectl(["get", "-n", ns, "cm", "uf2"])).code, 1);
   });
 
   test("replace with a stale resourceVersion is a Conflict with upstream's message", async () => {
@@ -322,5 +336,17 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     snapshot.metadata.resourceVersion = (await getJSON(ns, "cm", "stale")).metadata.resourceVersion;
     assert.equal((await c.kubectlOk(["replace", "-n", ns, "-f", "-"], { input: JSON.stringify(snapshot) })).trim(), "configmap/stale replaced");
     assert.equal((await getJSON(ns, "cm", "stale")).data!.v, "3");
+  });
+
+  test("apply of a kind the server does not serve: kubectl's client-side validation (OpenAPI v2, protobuf) lets it through to the REST mapping error", async () => {
+    const r = await c.kubectl(["apply", "-f", "-"], { input: '{"apiVersion":"apps/v1beta2","kind":"Deployment","metadata":{"name":"x"}}' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'error: resource mapping not found for name: "x" namespace: "" from "STDIN": no matches for kind "Deployment" in version "apps/v1beta2"\nensure CRDs are installed first\n');
+    // the repo's crds/ folder: every CRD is created, then the kustomization.yaml there is named in the same error
+    const crds = fileURLToPath(new URL("../../../crds/", import.meta.url));
+    const dir = await c.kubectl(["apply", "-f", crds]);
+    assert.equal(dir.code, 1);
+    assert.equal(dir.stdout.trim().split("\n").filter((l) => /^customresourcedefinition\.apiextensions\.k8s\.io\/\S+ created$/.test(l)).length, 13, dir.stdout);
+    assert.equal(dir.stderr, `error: resource mapping not found for name: "" namespace: "" from "${crds}kustomization.yaml": no matches for kind "Kustomization" in version "kustomize.config.k8s.io/v1beta1"\nensure CRDs are installed first\n`);
   });
 });

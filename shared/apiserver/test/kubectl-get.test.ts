@@ -258,6 +258,8 @@ describe("kubectl get, watch, selectors, describe and metadata verbs", { concurr
     assert.equal(scale.apiVersion, "autoscaling/v1");
     assert.equal(scale.spec.replicas, 4);
     assert.equal(scale.status.selector, "app=s");
+    // the server prints the Scale subresource with printScale's columns
+    assert.match(await c.kubectlOk(["get", "-n", ns, "deploy", "s", "--subresource=scale"]), /^NAME\s+DESIRED\s+AVAILABLE\s+AGE\ns\s+4\s+0\s+\d+s\n$/);
   });
 
   test("delete --wait removes several objects and by label; a missing one is NotFound", async () => {

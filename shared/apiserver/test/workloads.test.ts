@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import YAML from "yaml";
 import { eventually, startTestCluster, type TestCluster } from "./harness.js";
 import { defaultControllers } from "../src/controllers/index.js";
+import { startApiServer } from "../src/index.js";
 
 let c: TestCluster;
 before(async () => {
@@ -319,6 +320,8 @@ describe("Jobs", () => {
       assert.equal(p.status.containerStatuses[0].state.terminated.exitCode, 0);
     }
     assert.equal((await c.kubectlOk(["get", "pods", "-n", ns])).match(/\s0\/1\s+Completed\s/g)?.length, 3);
+    // printJob checks Complete before the other conditions (SuccessCriteriaMet is not one of them)
+    assert.match(await c.kubectlOk(["get", "job", "-n", ns, "pi"]), /^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\npi\s+Complete\s+3\/3\s/);
     // deleting the Job takes its pods with it
     await c.kubectlOk(["delete", "-n", ns, "job/pi"]);
     await eventually(async () => (await json(ns, "pods")).items.length === 0);
@@ -461,6 +464,18 @@ describe("StatefulSets, DaemonSets and Pods", () => {
     await c.kubectlOk(["wait", "-n", ns, "--for=jsonpath={.status.phase}=Succeeded", "pod/once", "--timeout=20s"]);
     const solo = await json(ns, "pod", "solo");
     assert.equal(solo.status.phase, "Running");
+  });
+
+  test("ApiServerOptions.workloadDelayMs reaches the simulator: with a long delay nothing happens yet", async () => {
+    const server = await startApiServer({ simulateWorkloads: true, workloadDelayMs: 600_000 });
+    try {
+      server.client.create({ ...YAML.parse(deployment("slow", { replicas: 1 })), metadata: { name: "slow", namespace: "default" } });
+      // the default (50 ms) would have created the ReplicaSet well within this wait
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(server.client.list("apps/v1", "ReplicaSet", { namespace: "default" }), []);
+    } finally {
+      await server.stop();
+    }
   });
 
   test("without simulateWorkloads no simulator is started", () => {

@@ -24,6 +24,8 @@ import {
   type StatusCause,
 } from "../errors.js";
 import type { Core } from "../core.js";
+import { typedPatchError, undeclaredFields } from "./typed-apply.js";
+import { builtinOpenAPISchema } from "../protobuf/schemas.js";
 import { toApiError } from "../merge.js";
 import { type KubeObject, type ManagedFieldsEntry, type ObjectMeta, type ResourceType, groupVersion } from "../registry.js";
 import { objectKey } from "../store.js";
@@ -360,8 +362,8 @@ function validatePatchOptions(contentType: string, opts: WriteOptions): void {
   if (errs.length) throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", errs);
 }
 
-const ACCEPTED_PATCH_TYPES_BUILTIN = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply, PATCH_TYPES.applyCbor];
-const ACCEPTED_PATCH_TYPES_CR = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply, PATCH_TYPES.applyCbor];
+const ACCEPTED_PATCH_TYPES_BUILTIN = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply];
+const ACCEPTED_PATCH_TYPES_CR = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
 
 /**
  * PATCH. `patch` is the parsed body (JSON, or YAML for apply). `contentType` is the media type without
@@ -370,7 +372,7 @@ const ACCEPTED_PATCH_TYPES_CR = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPE
 export function patchObject(core: Core, scope: Scope, contentType: string, patch: unknown, opts: WriteOptions): Result {
   const { type, version } = scope;
   const accepted = type.builtin ? ACCEPTED_PATCH_TYPES_BUILTIN : ACCEPTED_PATCH_TYPES_CR;
-  if (!accepted.includes(contentType as (typeof accepted)[number]) || contentType === PATCH_TYPES.applyCbor) throw unsupportedMediaType(accepted);
+  if (!accepted.includes(contentType as (typeof accepted)[number])) throw unsupportedMediaType(accepted);
   validatePatchOptions(contentType, opts);
   if (scope.subresource === "scale") return patchScale(core, scope, contentType, patch, opts);
   if (scope.subresource && scope.subresource !== "status") throw notFound(gr(type), scope.name!);
@@ -399,6 +401,7 @@ export function patchObject(core: Core, scope: Scope, contentType: string, patch
         break;
       default: {
         const cfg = checkAppliedConfig(scope, patch);
+        requireDeclaredFields(core, scope, cfg);
         const r = core.merge.applyServerSide({
           live: old,
           applied: cfg,
@@ -450,6 +453,16 @@ function checkAppliedConfig(scope: Scope, patch: unknown): KubeObject {
   return cfg;
 }
 
+/** Built-ins only: whether upstream's CR type converter rejects undeclared fields the same way is not verified here. */
+function requireDeclaredFields(core: Core, scope: Scope, cfg: KubeObject): void {
+  if (!scope.type.builtin) return;
+  const schema = builtinOpenAPISchema(scope.type.group, scope.version, scope.type.kind);
+  const problems = schema ? undeclaredFields(cfg, schema) : [];
+  if (problems.length === 0) return;
+  const m = cfg.metadata ?? {};
+  throw typedPatchError(typeof m.namespace === "string" ? m.namespace : "", typeof m.name === "string" ? m.name : "", String(cfg.apiVersion), scope.type.kind, problems);
+}
+
 /** 409 as upstream's NewApplyConflict words it (fieldmanager/internal/conflict.go). */
 function applyConflict(conflicts: Array<{ manager: string; field: string; message?: string }>, upstreamMessage?: string): ApiError {
   const causes = conflicts.map((c) => ({ type: "FieldManagerConflict", field: c.field, message: c.message ?? `conflict with ${JSON.stringify(c.manager)}` }));
@@ -476,6 +489,7 @@ function applyConflict(conflicts: Array<{ manager: string; field: string; messag
 function applyCreate(core: Core, scope: Scope, patch: unknown, opts: WriteOptions): Result {
   const { type, version } = scope;
   const cfg = checkAppliedConfig(scope, patch);
+  requireDeclaredFields(core, scope, cfg);
   let r;
   try {
     r = core.merge.applyServerSide({

@@ -22,10 +22,14 @@ import {
   opt,
   listOf,
   mapOf,
+  TIMEOUT_PATTERN,
   type PrinterColumn,
 } from "./schema.js";
 import {
   describe,
+  accessFromSchema,
+  certSecretRefDescription,
+  NamespaceSelectorSchema,
   ConditionSchema,
   LocalObjectReferenceSchema,
   NamespacedObjectReferenceSchema,
@@ -46,38 +50,12 @@ const categories = ["all", "fluxcd", "fluxcd-images"];
 // ---------------------------------------------------------------------------------------------------------------
 // ImageRepository
 
-export const ImageRepositoryNamespaceSelectorSchema = obj(
-  {
-    matchLabels: opt(
-      mapOf(str(), {
-        description:
-          "MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\n" +
-          'map is equivalent to an element of matchExpressions, whose key field is "key", the\n' +
-          'operator is "In", and the values array contains only "value". The requirements are ANDed.',
-      }),
-    ),
-  },
-  {
-    description:
-      "NamespaceSelector selects the namespaces to which this ACL applies.\n" +
-      "An empty map of MatchLabels matches all namespaces in a cluster.",
-  },
-);
+export const ImageRepositoryNamespaceSelectorSchema = NamespaceSelectorSchema;
 export type ImageRepositoryNamespaceSelector = Static<typeof ImageRepositoryNamespaceSelectorSchema>;
 
-export const ImageRepositoryAccessFromSchema = obj(
-  {
-    namespaceSelectors: listOf(ImageRepositoryNamespaceSelectorSchema, {
-      description:
-        "NamespaceSelectors is the list of namespace selectors to which this ACL applies.\n" +
-        "Items in this list are evaluated using a logical OR operation.",
-    }),
-  },
-  {
-    description:
-      "AccessFrom defines an ACL for allowing cross-namespace references\n" +
-      "to the ImageRepository object based on the caller's namespace labels.",
-  },
+export const ImageRepositoryAccessFromSchema = accessFromSchema(
+  "AccessFrom defines an ACL for allowing cross-namespace references\n" +
+    "to the ImageRepository object based on the caller's namespace labels.",
 );
 export type ImageRepositoryAccessFrom = Static<typeof ImageRepositoryAccessFromSchema>;
 
@@ -87,21 +65,10 @@ export const ImageRepositorySpecSchema = obj(
     certSecretRef: opt(
       describe(
         LocalObjectReferenceSchema,
-        "CertSecretRef can be given the name of a Secret containing\n" +
-          "either or both of\n" +
-          "\n" +
-          "- a PEM-encoded client certificate (`tls.crt`) and private\n" +
-          "key (`tls.key`);\n" +
-          "- a PEM-encoded CA certificate (`ca.crt`)\n" +
-          "\n" +
-          "and whichever are supplied, will be used for connecting to the\n" +
-          "registry. The client cert and key are useful if you are\n" +
-          "authenticating with a certificate; the CA cert is useful if\n" +
-          "you are using a self-signed server certificate. The Secret must\n" +
-          "be of type `Opaque` or `kubernetes.io/tls`.\n" +
-          "\n" +
-          "Note: Support for the `caFile`, `certFile` and `keyFile` keys has\n" +
-          "been deprecated.",
+        certSecretRefDescription(
+          "registry",
+          "\n\nNote: Support for the `caFile`, `certFile` and `keyFile` keys has\nbeen deprecated.",
+        ),
       ),
     ),
     exclusionList: opt(
@@ -160,7 +127,7 @@ export const ImageRepositorySpecSchema = obj(
     timeout: opt(
       str({
         description: "Timeout for image scanning.\nDefaults to 'Interval' duration.",
-        pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$",
+        pattern: TIMEOUT_PATTERN,
       }),
     ),
   },

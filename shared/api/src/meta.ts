@@ -205,6 +205,59 @@ export const KubeConfigReferenceSchema = obj(
 export type KubeConfigReference = Static<typeof KubeConfigReferenceSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Cross-namespace access (`github.com/fluxcd/pkg/apis/acl`) and the TLS Secret reference the source and image
+// controllers describe alike.
+
+export const NamespaceSelectorSchema = obj(
+  {
+    matchLabels: opt(
+      mapOf(str(), {
+        description:
+          "MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\n" +
+          'map is equivalent to an element of matchExpressions, whose key field is "key", the\n' +
+          'operator is "In", and the values array contains only "value". The requirements are ANDed.',
+      }),
+    ),
+  },
+  {
+    description:
+      "NamespaceSelector selects the namespaces to which this ACL applies.\n" +
+      "An empty map of MatchLabels matches all namespaces in a cluster.",
+  },
+);
+export type NamespaceSelector = Static<typeof NamespaceSelectorSchema>;
+
+/** `acl.AccessFrom`; each kind that declares it describes it in its own words. */
+export const accessFromSchema = (description: string) =>
+  obj(
+    {
+      namespaceSelectors: listOf(NamespaceSelectorSchema, {
+        description:
+          "NamespaceSelectors is the list of namespace selectors to which this ACL applies.\n" +
+          "Items in this list are evaluated using a logical OR operation.",
+      }),
+    },
+    { description },
+  );
+
+/**
+ * How Flux describes a `certSecretRef`: the same paragraphs naming what is connected to (`target`), then anything a
+ * kind adds (`tail`).
+ */
+export const certSecretRefDescription = (target: string, tail = "") =>
+  "CertSecretRef can be given the name of a Secret containing\n" +
+  "either or both of\n\n" +
+  "- a PEM-encoded client certificate (`tls.crt`) and private\n" +
+  "key (`tls.key`);\n" +
+  "- a PEM-encoded CA certificate (`ca.crt`)\n\n" +
+  "and whichever are supplied, will be used for connecting to the\n" +
+  `${target}. The client cert and key are useful if you are\n` +
+  "authenticating with a certificate; the CA cert is useful if\n" +
+  "you are using a self-signed server certificate. The Secret must\n" +
+  "be of type `Opaque` or `kubernetes.io/tls`." +
+  tail;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Object metadata. A CRD may only say `metadata: {type: object}` (the API server validates ObjectMeta itself), so the
 // schema is that and the static type is the ObjectMeta shape the server fills in.
 

@@ -3,7 +3,7 @@
  * (`notification.toolkit.fluxcd.io/v1`), and Alert and Provider (`v1beta3`). Alert and Provider are static objects in
  * that API version: no status and no status subresource, the controller never reconciles them.
  */
-import { type Static, type TSchema, str, bool, enumOf, duration, obj, opt, listOf, mapOf } from "./schema.js";
+import { type Static, type TSchema, str, bool, enumOf, duration, obj, opt, listOf, mapOf, TIMEOUT_PATTERN } from "./schema.js";
 import {
   describe,
   LocalObjectReferenceSchema,
@@ -441,7 +441,7 @@ export const ProviderSpecSchema = obj(
       }),
     ),
     timeout: opt(
-      str({ description: "Timeout for sending alerts to the Provider.", pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$" }),
+      str({ description: "Timeout for sending alerts to the Provider.", pattern: TIMEOUT_PATTERN }),
     ),
     type: enumOf(
       [

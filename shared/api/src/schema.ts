@@ -40,6 +40,8 @@ export const enumOf = <const V extends readonly string[]>(values: V, o: FieldOpt
 /** Go's time.Duration as Flux writes it (`1m`, `1h30m`, `500ms`). */
 export const DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 export const duration = (o: FieldOptions = {}) => Type.String({ pattern: DURATION_PATTERN, ...o });
+/** Timeouts of the source, image and notification kinds: as DURATION_PATTERN but without hours. */
+export const TIMEOUT_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$";
 
 /** RFC 3339 timestamp (metav1.Time). */
 export const time = (o: FieldOptions = {}) => Type.String({ format: "date-time", ...o });

@@ -3,10 +3,12 @@
  * as source-controller's CRDs declare them (v1 is the only served version since Flux 2.8).
  */
 import type { Static } from "@sinclair/typebox";
-import { str, bool, enumOf, obj, opt, listOf, mapOf, DURATION_PATTERN } from "./schema.js";
+import { str, bool, enumOf, obj, opt, listOf, DURATION_PATTERN, TIMEOUT_PATTERN } from "./schema.js";
 import { namespacedKind, storageVersion, type KindDefinition } from "./kind.js";
 import {
   ArtifactSchema,
+  accessFromSchema,
+  certSecretRefDescription,
   LocalObjectReferenceSchema,
   conditionsField,
   describe,
@@ -24,8 +26,7 @@ export const SOURCE_VERSION = "v1";
 export const SOURCE_API_VERSION = `${SOURCE_GROUP}/${SOURCE_VERSION}`;
 const SOURCE_CATEGORIES = ["all", "fluxcd", "fluxcd-sources"];
 
-/** Intervals accept hours; source timeouts do not (`^([0-9]+(\.[0-9]+)?(ms|s|m))+$`). */
-export const TIMEOUT_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$";
+export { TIMEOUT_PATTERN };
 const interval = (description: string) => str({ pattern: DURATION_PATTERN, description });
 const localRef = (description: string) => describe(LocalObjectReferenceSchema, description);
 const artifact = (description: string) => describe(ArtifactSchema, description);
@@ -54,53 +55,12 @@ const IGNORE_DESCRIPTION =
   "consult the documentation for your version to find out what those are.";
 const OBSERVED_IGNORE_DESCRIPTION =
   "ObservedIgnore is the observed exclusion patterns used for constructing\nthe source artifact.";
-const CERT_SECRET_REF_LINES =
-  "CertSecretRef can be given the name of a Secret containing\n" +
-  "either or both of\n\n" +
-  "- a PEM-encoded client certificate (`tls.crt`) and private\n" +
-  "key (`tls.key`);\n" +
-  "- a PEM-encoded CA certificate (`ca.crt`)\n\n";
-const certSecretRefDescription = (target: string, tail = "") =>
-  CERT_SECRET_REF_LINES +
-  "and whichever are supplied, will be used for connecting to the\n" +
-  `${target}. The client cert and key are useful if you are\n` +
-  "authenticating with a certificate; the CA cert is useful if\n" +
-  "you are using a self-signed server certificate. The Secret must\n" +
-  "be of type `Opaque` or `kubernetes.io/tls`." +
-  tail;
 
 /** The namespace ACL Flux declares on HelmRepository but never implemented. */
-export const AccessFromSchema = obj(
-  {
-    namespaceSelectors: listOf(
-      obj(
-        {
-          matchLabels: opt(
-            mapOf(str(), {
-              description:
-                "MatchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels\n" +
-                'map is equivalent to an element of matchExpressions, whose key field is "key", the\n' +
-                'operator is "In", and the values array contains only "value". The requirements are ANDed.',
-            }),
-          ),
-        },
-        {
-          description:
-            "NamespaceSelector selects the namespaces to which this ACL applies.\nAn empty map of MatchLabels matches all namespaces in a cluster.",
-        },
-      ),
-      {
-        description:
-          "NamespaceSelectors is the list of namespace selectors to which this ACL applies.\nItems in this list are evaluated using a logical OR operation.",
-      },
-    ),
-  },
-  {
-    description:
-      "AccessFrom specifies an Access Control List for allowing cross-namespace\n" +
-      "references to this object.\n" +
-      "NOTE: Not implemented, provisional as of https://github.com/fluxcd/flux2/pull/2092",
-  },
+export const AccessFromSchema = accessFromSchema(
+  "AccessFrom specifies an Access Control List for allowing cross-namespace\n" +
+    "references to this object.\n" +
+    "NOTE: Not implemented, provisional as of https://github.com/fluxcd/flux2/pull/2092",
 );
 export type AccessFrom = Static<typeof AccessFromSchema>;
 

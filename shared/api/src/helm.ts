@@ -420,12 +420,8 @@ export type PostRendererPatch = Static<typeof PostRendererPatchSchema>;
 
 export const PostRendererKustomizeSchema = obj(
   {
-    images: opt(
-      listOf(PostRendererImageSchema, { description: IMAGES_DESCRIPTION }),
-    ),
-    patches: opt(
-      listOf(PostRendererPatchSchema, { description: PATCHES_DESCRIPTION }),
-    ),
+    images: opt(listOf(PostRendererImageSchema, { description: IMAGES_DESCRIPTION })),
+    patches: opt(listOf(PostRendererPatchSchema, { description: PATCHES_DESCRIPTION })),
   },
   { description: "Kustomization to apply as PostRenderer." },
 );

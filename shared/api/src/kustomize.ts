@@ -224,9 +224,7 @@ export const KustomizationSpecSchema = obj(
           "before running kustomize build.",
       }),
     ),
-    images: opt(
-      listOf(ImageSchema, { description: IMAGES_DESCRIPTION }),
-    ),
+    images: opt(listOf(ImageSchema, { description: IMAGES_DESCRIPTION })),
     interval: durationField(
       "The interval at which to reconcile the Kustomization.\n" +
         "This interval is approximate and may be subject to jitter to ensure\n" +
@@ -246,9 +244,7 @@ export const KustomizationSpecSchema = obj(
     ),
     namePrefix: opt(str({ maxLength: 200, minLength: 1, description: "NamePrefix will prefix the names of all managed resources." })),
     nameSuffix: opt(str({ maxLength: 200, minLength: 1, description: "NameSuffix will suffix the names of all managed resources." })),
-    patches: opt(
-      listOf(PatchSchema, { description: PATCHES_DESCRIPTION }),
-    ),
+    patches: opt(listOf(PatchSchema, { description: PATCHES_DESCRIPTION })),
     path: opt(
       str({
         description:

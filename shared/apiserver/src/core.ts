@@ -7,7 +7,7 @@ import type { MergeImpl } from "./merge.js";
 import type { CompiledSchema, CrdImpl } from "./schemas.js";
 import { type CrdVersion, type HookContext, type KubeObject, type Registry, type ResourceType, groupVersion } from "./registry.js";
 import type { Store } from "./store.js";
-import { builtinOpenAPISchema, pruneUnknownFields } from "./protobuf/schemas.js";
+import { builtinOpenAPISchema, dropEmptyCollections, pruneUnknownFields } from "./protobuf/schemas.js";
 
 export class Core {
   private schemaNodes = new Map<string, SchemaNode>();
@@ -62,10 +62,16 @@ export class Core {
     return c;
   }
 
-  /** Drops unknown fields of a built-in object in place, returning their paths (as the CRD pruner does). */
+  /**
+   * What decoding a built-in into its Go struct does, in place: unknown fields go (their paths are returned, as
+   * the CRD pruner reports them) and so do empty maps and empty `omitempty` slices.
+   */
   pruneBuiltin(type: ResourceType, version: string, obj: KubeObject): string[] {
     const schema = builtinOpenAPISchema(type.group, version, type.kind);
-    return schema ? pruneUnknownFields(obj, schema) : [];
+    if (!schema) return [];
+    const unknown = pruneUnknownFields(obj, schema);
+    dropEmptyCollections(obj, schema);
+    return unknown;
   }
 
   /** The SMP/SSA schema for a type at a version. */

@@ -319,6 +319,33 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     assert.equal((await c.kubectl(["get", "-n", ns, "cm", "uf2"])).code, 1);
   });
 
+  test("empty Go maps and omitempty slices of built-ins do not survive a write; empty structs do", async () => {
+    const ns = await freshNamespace(c, "empties");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("e", { a: "1" }) });
+    const before = (await getJSON(ns, "cm", "e")).metadata.resourceVersion;
+    assert.equal((await c.kubectlOk(["patch", "-n", ns, "cm", "e", "-p", '{"metadata":{"annotations":{},"finalizers":[]}}'])).trim(), "configmap/e patched (no change)");
+    assert.equal((await getJSON(ns, "cm", "e")).metadata.resourceVersion, before);
+
+    // kubectl diff sends `annotations: {}` (the last-applied annotation taken out) in its dry-run patch
+    const file = await c.writeFile(`empties-${ns}.yaml`, deployment("d"));
+    await c.kubectlOk(["apply", "--server-side", "-n", ns, "-f", file]);
+    const diff = await c.kubectl(["diff", "-n", ns, "-f", file]);
+    assert.equal(diff.code, 0, diff.stdout + diff.stderr);
+
+    const dep = JSON.parse(deployment("r"));
+    dep.spec.template.spec.containers[0].resources = {};
+    dep.spec.template.spec.containers[0].env = [];
+    dep.spec.template.spec.nodeSelector = {};
+    const created = JSON.parse(await c.kubectlOk(["create", "-n", ns, "-o", "json", "-f", "-"], { input: JSON.stringify(dep) }));
+    const container = created.spec.template.spec.containers[0];
+    assert.deepEqual(container.resources, {});
+    assert.equal("env" in container, false);
+    assert.equal("nodeSelector" in created.spec.template.spec, false);
+    // `rules` of a ClusterRole has no omitempty: an empty list stays
+    const role = JSON.parse(await c.kubectlOk(["create", "-o", "json", "-f", "-"], { input: JSON.stringify({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: `empty-${ns}` }, rules: [] }) }));
+    assert.deepEqual(role.rules, []);
+  });
+
   test("replace with a stale resourceVersion is a Conflict with upstream's message", async () => {
     const ns = await freshNamespace(c, "replace");
     await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("stale", { v: "1" }) });

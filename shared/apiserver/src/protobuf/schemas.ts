@@ -164,3 +164,56 @@ function walk(v: unknown, s: Schema, path: string, unknown: string[]): void {
     walk(o[k], child, `${path}.${k}`, unknown);
   }
 }
+
+/**
+ * Slices without `omitempty` in k8s.io/api (an empty one survives Go's JSON round trip), by the end of their
+ * path with list indices left out. Every other slice and every Go map of a built-in is `omitempty`.
+ */
+const KEPT_WHEN_EMPTY_SUFFIXES = [
+  ".containers",
+  ".verbs",
+  ".nodeSelectorTerms",
+  ".admissionReviewVersions",
+  ".storedVersions",
+  ".http.paths",
+  ".podFailurePolicy.rules",
+  ".successPolicy.rules",
+  ".onExitCodes.values",
+  ".onPodConditions",
+  ".matchLabelExpressions.values",
+];
+/** Top-level ones: Role/ClusterRole rules, EndpointSlice endpoints, CRD versions, LimitRange limits. */
+const KEPT_WHEN_EMPTY_PATHS = new Set([".rules", ".endpoints", ".spec.versions", ".spec.limits"]);
+
+/**
+ * What decoding into the Go struct and encoding again does to empty collections: empty (or null) maps and
+ * `omitempty` slices disappear, empty structs stay (`resources: {}`). The schema tells Go maps
+ * (`additionalProperties` only) apart from structs. Modifies `obj` in place.
+ */
+export function dropEmptyCollections(obj: Record<string, unknown>, schema: Schema): void {
+  dropIn(obj, schema, "");
+}
+
+function dropIn(v: unknown, s: Schema, path: string): void {
+  if (v === null || typeof v !== "object" || s["x-kubernetes-preserve-unknown-fields"]) return;
+  if (Array.isArray(v)) {
+    const items = s.items as Schema | undefined;
+    if (items) for (const x of v) dropIn(x, items, path);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  const props = s.properties as Record<string, Schema> | undefined;
+  const additional = s.additionalProperties && typeof s.additionalProperties === "object" ? (s.additionalProperties as Schema) : undefined;
+  for (const k of Object.keys(o)) {
+    const child = props?.[k] ?? additional;
+    if (!child) continue;
+    const childPath = `${path}.${k}`;
+    const value = o[k];
+    dropIn(value, child, childPath);
+    if (child.type === "array" && (value === null || (Array.isArray(value) && value.length === 0))) {
+      if (!KEPT_WHEN_EMPTY_PATHS.has(childPath) && !KEPT_WHEN_EMPTY_SUFFIXES.some((x) => childPath.endsWith(x))) delete o[k];
+    } else if (child.type === "object" && !child.properties && child.additionalProperties) {
+      if (value === null || (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0)) delete o[k];
+    }
+  }
+}

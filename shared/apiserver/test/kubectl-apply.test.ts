@@ -346,6 +346,40 @@ describe("kubectl apply, patch, edit, diff, dry-run and replace", { concurrency:
     assert.deepEqual(role.rules, []);
   });
 
+  test("status subresource writes: each kind's status strategy decides which metadata passes", async () => {
+    const ns = await freshNamespace(c, "status-meta");
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: deployment("d", { replicas: 1 }) });
+    const patch = JSON.stringify({ metadata: { annotations: { note: "x" }, labels: { extra: "y" } }, spec: { replicas: 7 }, status: { observedGeneration: 1 } });
+    await c.kubectlOk(["patch", "-n", ns, "deploy", "d", "--subresource=status", "--type=merge", "-p", patch]);
+    const d = await getJSON(ns, "deploy", "d");
+    // deploymentStatusStrategy keeps spec and labels, lets annotations through
+    assert.equal(d.metadata.annotations?.note, "x");
+    assert.equal(d.metadata.labels?.extra, undefined);
+    assert.equal(d.spec!.replicas, 1);
+    assert.equal(d.metadata.generation, 1);
+
+    const rs = {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "r" },
+      spec: { replicas: 0, selector: { matchLabels: { app: "r" } }, template: { metadata: { labels: { app: "r" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } },
+    };
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: JSON.stringify(rs) });
+    await c.kubectlOk(["patch", "-n", ns, "rs", "r", "--subresource=status", "--type=merge", "-p", patch]);
+    const r = await getJSON(ns, "rs", "r");
+    // rsStatusStrategy keeps only spec
+    assert.equal(r.metadata.annotations?.note, "x");
+    assert.equal(r.metadata.labels?.extra, "y");
+    assert.equal(r.spec!.replicas, 0);
+
+    // a custom resource's status strategy keeps everything but status
+    await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: widget("w", { size: 1 }) });
+    await c.kubectlOk(["patch", "-n", ns, "widget", "w", "--subresource=status", "--type=merge", "-p", JSON.stringify({ metadata: { annotations: { note: "x" } }, spec: { size: 5 }, status: { phase: "Ready" } })]);
+    const w = await getJSON(ns, "widget", "w");
+    assert.equal(w.metadata.annotations?.note, undefined);
+    assert.equal(w.spec!.size, 1);
+  });
+
   test("replace with a stale resourceVersion is a Conflict with upstream's message", async () => {
     const ns = await freshNamespace(c, "replace");
     await c.kubectlOk(["create", "-n", ns, "-f", "-"], { input: configMap("stale", { v: "1" }) });

@@ -114,10 +114,23 @@ function deprecationWarning(type: ResourceType, version: string, warnings: strin
  * GetResetFields): .status for the main resource of a type with a status subresource, everything but
  * .status (and metadata) for the status subresource.
  */
+/**
+ * What statusStrategy.PrepareForUpdate restores from the live object, for the built-ins whose strategy does not
+ * reset all metadata (pkg/registry/apps/*\/strategy.go). Paths: ["spec"] or ["metadata", field].
+ */
+const STATUS_STRATEGY_KEEPS: Record<string, string[][]> = {
+  "apps/deployments": [["spec"], ["metadata", "labels"]],
+  "apps/replicasets": [["spec"]],
+  "apps/statefulsets": [["spec"]],
+  "apps/daemonsets": [["spec"]],
+};
+
 function resetFields(type: ResourceType, subresource: string | undefined, a: KubeObject | undefined, b: KubeObject | undefined): string[][] | undefined {
   if (subresource === "status") {
+    const keeps = type.builtin ? STATUS_STRATEGY_KEEPS[`${type.group}/${type.plural}`] : undefined;
+    const metaKept = keeps?.filter((p) => p[0] === "metadata") ?? [];
     const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-    return [...keys].filter((k) => !["apiVersion", "kind", "metadata", "status"].includes(k)).map((k) => [k]);
+    return [...[...keys].filter((k) => !["apiVersion", "kind", "metadata", "status"].includes(k)).map((k) => [k]), ...metaKept];
   }
   if (!subresource && type.status) return [["status"]];
   return undefined;
@@ -252,7 +265,31 @@ export function finishUpdate(
   const now = new Date();
   let o: KubeObject;
 
-  if (scope.subresource === "status") {
+  const statusKeeps = scope.subresource === "status" && type.builtin ? STATUS_STRATEGY_KEEPS[`${type.group}/${type.plural}`] : undefined;
+  if (statusKeeps) {
+    // statusStrategy.PrepareForUpdate of these kinds restores only some fields from the live object; the rest of
+    // the metadata (annotations, owner references, ...) is written as sent, under the generic update rules.
+    o = deepClone(obj);
+    for (const path of statusKeeps) {
+      const [parent, leaf] = path.length === 1 ? [o as Record<string, unknown>, path[0]!] : [meta(o) as Record<string, unknown>, path[1]!];
+      const was = path.length === 1 ? (old as Record<string, unknown>)[leaf] : (oldMeta as Record<string, unknown>)[leaf];
+      if (was === undefined) delete parent[leaf];
+      else parent[leaf] = deepClone(was);
+    }
+    const m = meta(o);
+    m.name = oldMeta.name;
+    if (oldMeta.namespace !== undefined) m.namespace = oldMeta.namespace;
+    m.uid = oldMeta.uid;
+    m.creationTimestamp = oldMeta.creationTimestamp;
+    for (const k of ["deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) {
+      if (oldMeta[k] === undefined) delete m[k];
+      else (m as Record<string, unknown>)[k] = oldMeta[k];
+    }
+    delete m.selfLink;
+    if (m.managedFields === undefined && oldMeta.managedFields) m.managedFields = oldMeta.managedFields;
+    o = pruneAndDefault(core, type, version, o, { ...opts, fieldValidation: "Ignore" }, warnings);
+    throwIfInvalid(type, m.name ?? "", [...validateObjectMeta(type, meta(o)), ...validateObjectMetaUpdate(meta(o), oldMeta)]);
+  } else if (scope.subresource === "status") {
     // Only .status changes through /status; metadata comes from the live object (ResetObjectMetaForStatus).
     o = deepClone(old);
     if (obj.status === undefined) delete o.status;

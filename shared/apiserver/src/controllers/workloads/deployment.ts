@@ -17,6 +17,7 @@ import type { KubeObject } from "../../registry.js";
 import { deepClone, deepEqual, isObject, rfc3339 } from "../../util.js";
 import { controllerRef, newControllerRef } from "../common.js";
 import { podTemplateHash } from "./hash.js";
+import { CONTROLLER_MANAGER } from "../common.js";
 import { BUCKETS, MAX_COLLISIONS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, reload, scaledValue, selectorOf, spec, status, withoutNulls, writeStatus } from "./sim.js";
 
 export const REVISION = "deployment.kubernetes.io/revision";
@@ -147,7 +148,11 @@ export function syncDeployment(sim: Sim, d: KubeObject): void {
     }
 
     const rev = newRS ? revisionOf(newRS) : 0;
-    if (newRS && String(rev) !== d.metadata!.annotations?.[REVISION]) d = mergePatch(sim, d, { metadata: { annotations: { [REVISION]: String(rev) } } });
+    // getNewReplicaSet writes the revision annotation with UpdateStatus, whose strategy lets annotations through
+    if (newRS && String(rev) !== d.metadata!.annotations?.[REVISION]) {
+      const annotations = { ...(d.metadata!.annotations ?? {}), [REVISION]: String(rev) };
+      d = sim.client.update({ ...d, metadata: { ...d.metadata!, annotations } }, { subresource: "status", fieldManager: CONTROLLER_MANAGER });
+    }
   }
 
   // calculateStatus over the ReplicaSets as they are now

@@ -466,6 +466,34 @@ describe("StatefulSets, DaemonSets and Pods", () => {
     assert.equal(solo.status.phase, "Running");
   });
 
+  test("the controllers record core/v1 Events: ScalingReplicaSet, SuccessfulCreate/SuccessfulDelete, Completed", async () => {
+    const ns = await namespace();
+    await c.kubectlOk(["apply", "-n", ns, "-f", "-"], { input: deployment("ev", { replicas: 2 }) });
+    await c.kubectlOk(["rollout", "status", "-n", ns, "deployment/ev", "--timeout=30s"]);
+    const rs = (await json(ns, "rs", "-l", "app=ev")).items[0] as Obj;
+    const rsName = rs.metadata.name as string;
+    const described = await c.kubectlOk(["describe", "-n", ns, "deploy", "ev"]);
+    assert.match(described, new RegExp(`Events:\\n\\s+Type\\s+Reason\\s+Age\\s+From\\s+Message\\n.*\\n\\s+Normal\\s+ScalingReplicaSet\\s+\\S+\\s+deployment-controller\\s+Scaled up replica set ${rsName} to 2 from 0\\n`));
+    await c.kubectlOk(["scale", "-n", ns, "deployment/ev", "--replicas=1"]);
+    await eventually(async () => /Scaled down replica set \S+ to 1 from 2/.test(await c.kubectlOk(["events", "-n", ns, "--for", "deployment/ev"])));
+    await eventually(async () => (await c.kubectlOk(["events", "-n", ns, "--for", `replicaset/${rsName}`])).includes("SuccessfulDelete"));
+    const rsEvents = (await json(ns, "events", "--field-selector", `involvedObject.name=${rsName}`)).items as Obj[];
+    const pods = ((await json(ns, "pods", "-l", "app=ev")).items as Obj[]).map((p) => p.metadata.name as string);
+    const created = rsEvents.filter((e) => e.reason === "SuccessfulCreate").map((e) => e.message);
+    assert.equal(created.length, 2);
+    for (const p of pods) assert.ok(created.includes(`Created pod: ${p}`), `${p} in ${created}`);
+    const e = rsEvents[0]!;
+    assert.deepEqual([e.type, e.source, e.reportingComponent, e.count, e.involvedObject.kind, e.involvedObject.uid], ["Normal", { component: "replicaset-controller" }, "replicaset-controller", 1, "ReplicaSet", rs.metadata.uid]);
+    assert.match(e.metadata.name, new RegExp(`^${rsName}\\.[0-9a-f]+$`));
+
+    await c.kubectlOk(["create", "job", "-n", ns, "once", "--image=busybox"]);
+    await c.kubectlOk(["wait", "-n", ns, "--for=condition=complete", "job/once", "--timeout=20s"]);
+    await eventually(async () => {
+      const out = await c.kubectlOk(["events", "-n", ns, "--for", "job/once"]);
+      return /Normal\s+SuccessfulCreate\s+Job\/once\s+Created pod: once-[a-z0-9]{5}\n/.test(out) && /Normal\s+Completed\s+Job\/once\s+Job completed\n/.test(out);
+    });
+  });
+
   test("ApiServerOptions.workloadDelayMs reaches the simulator: with a long delay nothing happens yet", async () => {
     const server = await startApiServer({ simulateWorkloads: true, workloadDelayMs: 600_000 });
     try {

@@ -18,7 +18,7 @@ import { deepClone, deepEqual, isObject, rfc3339 } from "../../util.js";
 import { controllerRef, newControllerRef } from "../common.js";
 import { podTemplateHash } from "./hash.js";
 import { CONTROLLER_MANAGER } from "../common.js";
-import { BUCKETS, MAX_COLLISIONS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, reload, scaledValue, selectorOf, spec, status, withoutNulls, writeStatus } from "./sim.js";
+import { BUCKETS, MAX_COLLISIONS, type Obj, type Sim, claim, creationTime, deleteObject, int, listIn, mergePatch, omitEmpty, recordEvent, reload, scaledValue, selectorOf, spec, status, withoutNulls, writeStatus } from "./sim.js";
 
 export const REVISION = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
@@ -131,6 +131,7 @@ export function syncDeployment(sim: Sim, d: KubeObject): void {
         return;
       }
       newRS = created.rs;
+      if (created.created && int(spec(newRS).replicas, 1) > 0) scalingEvent(sim, d, newRS, int(spec(newRS).replicas, 1), 0);
       if (created.created) conditions = setCondition(conditions, newCondition("Progressing", "True", "NewReplicaSetCreated", `Created new replica set "${newRS.metadata!.name}"`));
       rss = [...rss.filter((r) => r.metadata!.uid !== newRS!.metadata!.uid), newRS];
     } else if (newRS) {
@@ -254,16 +255,26 @@ function syncNewReplicaSet(sim: Sim, d: KubeObject, rs: KubeObject, maxOldRevisi
   if (int(spec(rs).replicas, 1) !== replicas) sp.replicas = replicas;
   if (int(spec(rs).minReadySeconds) !== int(spec(d).minReadySeconds)) sp.minReadySeconds = int(spec(d).minReadySeconds) || null;
   if (Object.keys(sp).length > 0) patch.spec = sp;
-  return Object.keys(patch).length > 0 ? mergePatch(sim, rs, patch) : rs;
+  if (Object.keys(patch).length === 0) return rs;
+  const updated = mergePatch(sim, rs, patch);
+  if (sp.replicas !== undefined) scalingEvent(sim, d, rs, replicas, int(spec(rs).replicas, 1));
+  return updated;
 }
 
 function scaleReplicaSet(sim: Sim, rs: KubeObject, replicas: number, d: KubeObject): void {
   const cur = reload(sim, BUCKETS.ReplicaSet, rs);
-  if (!cur || int(spec(cur).replicas, 1) === replicas) return;
+  const from = cur ? int(spec(cur).replicas, 1) : 0;
+  if (!cur || from === replicas) return;
   mergePatch(sim, cur, {
     metadata: { annotations: { [DESIRED]: String(int(spec(d).replicas, 1)), [MAX_REPLICAS]: String(int(spec(d).replicas, 1) + maxSurge(d)) } },
     spec: { replicas },
   });
+  scalingEvent(sim, d, cur, replicas, from);
+}
+
+/** ScalingReplicaSet on the Deployment, worded as sync.go's scaleReplicaSet. */
+function scalingEvent(sim: Sim, d: KubeObject, rs: KubeObject, to: number, from: number): void {
+  recordEvent(sim, d, "deployment-controller", "Normal", "ScalingReplicaSet", `Scaled ${to > from ? "up" : "down"} replica set ${rs.metadata!.name} to ${to} from ${from}`);
 }
 
 /** cleanupDeployment: drop the oldest fully scaled-down ReplicaSets beyond revisionHistoryLimit. */

@@ -10,7 +10,7 @@
 import type { KubeObject } from "../../registry.js";
 import { rfc3339 } from "../../util.js";
 import { isPodActive, isPodReady, podFromTemplate } from "./pods.js";
-import { BUCKETS, type Obj, type Sim, deleteObject, int, listOwned, omitEmpty, spec, status, writeStatus } from "./sim.js";
+import { BUCKETS, type Obj, type Sim, deleteObject, int, listOwned, omitEmpty, recordEvent, spec, status, writeStatus } from "./sim.js";
 
 const INDEX_KEY = "batch.kubernetes.io/job-completion-index";
 
@@ -104,15 +104,16 @@ export function syncJob(sim: Sim, job: KubeObject): void {
       const busy = new Set(active.map(indexOf));
       for (let i = 0; i < completions && active.length < want; i++) {
         if (doneIndexes.has(i) || busy.has(i)) continue;
-        active.push(sim.client.create(jobPod(job, i)));
+        active.push(createJobPod(sim, job, jobPod(job, i)));
       }
     } else {
-      for (let n = active.length; n < want; n++) active.push(sim.client.create(jobPod(job)));
+      for (let n = active.length; n < want; n++) active.push(createJobPod(sim, job, jobPod(job)));
     }
     pods = listOwned(sim, BUCKETS.Pod, job);
     active = pods.filter(isPodActive);
   }
   writeStatus(sim, job, buildStatus({ ...next, succeeded }, pods, indexed));
+  if (complete) recordEvent(sim, job, "job-controller", "Normal", "Completed", "Job completed");
   if (complete) {
     const done = isFinished(sim.client.tryGet("batch/v1", "Job", ns, name) ?? job);
     if (done) ttlAfterFinished(sim, sim.client.tryGet("batch/v1", "Job", ns, name) ?? job, done);
@@ -166,4 +167,11 @@ function ttlAfterFinished(sim: Sim, job: KubeObject, finished: JobCondition): vo
     return;
   }
   deleteObject(sim, job, "Background");
+}
+
+/** podControl.CreatePods: the pod, then its SuccessfulCreate event on the Job. */
+function createJobPod(sim: Sim, job: KubeObject, pod: KubeObject): KubeObject {
+  const created = sim.client.create(pod);
+  recordEvent(sim, job, "job-controller", "Normal", "SuccessfulCreate", `Created pod: ${created.metadata!.name}`);
+  return created;
 }

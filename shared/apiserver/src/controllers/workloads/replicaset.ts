@@ -6,7 +6,7 @@
 import type { KubeObject } from "../../registry.js";
 import { labelSelectorFromObject } from "../../selectors.js";
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from "./pods.js";
-import { BUCKETS, type Sim, claim, creationTime, deleteObject, int, listIn, omitEmpty, selectorOf, spec, status, writeStatus } from "./sim.js";
+import { BUCKETS, type Sim, claim, creationTime, deleteObject, int, listIn, omitEmpty, recordEvent, selectorOf, spec, status, writeStatus } from "./sim.js";
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
@@ -34,9 +34,15 @@ export function syncReplicaSet(sim: Sim, rs: KubeObject): void {
     const want = int(sp.replicas, 1);
     const diff = pods.length - want;
     if (diff < 0) {
-      for (let i = 0; i < -diff; i++) sim.client.create(podFromTemplate(sp.template, rs));
+      for (let i = 0; i < -diff; i++) {
+        const pod = sim.client.create(podFromTemplate(sp.template, rs));
+        recordEvent(sim, rs, "replicaset-controller", "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata!.name}`);
+      }
     } else if (diff > 0) {
-      for (const p of [...pods].sort(deletionOrder).slice(0, diff)) deleteObject(sim, p);
+      for (const p of [...pods].sort(deletionOrder).slice(0, diff)) {
+        deleteObject(sim, p);
+        recordEvent(sim, rs, "replicaset-controller", "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata!.name}`);
+      }
     }
     if (diff !== 0) pods = listIn(sim, BUCKETS.Pod, ns).filter((p) => isPodActive(p) && claimedBy(p, rs));
   }

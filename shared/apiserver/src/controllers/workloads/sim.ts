@@ -159,3 +159,39 @@ export function scaledValue(v: unknown, total: number, roundUp: boolean): number
   if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
   return 0;
 }
+
+let lastEventNanos = 0n;
+
+/**
+ * A core/v1 Event as client-go's legacy event recorder makes it (record/event.go makeEvent): named
+ * `<object>.<hex unix nanos>`, counted once, the controller as source and reporting component. Best effort,
+ * as upstream's recorder is: a failed write (e.g. a terminating namespace) does not fail the sync.
+ */
+export function recordEvent(sim: Sim, obj: KubeObject, component: string, type: "Normal" | "Warning", reason: string, message: string): void {
+  const m = obj.metadata ?? {};
+  const now = new Date();
+  let nanos = BigInt(now.getTime()) * 1_000_000n;
+  if (nanos <= lastEventNanos) nanos = lastEventNanos + 1n;
+  lastEventNanos = nanos;
+  const stamp = now.toISOString().replace(/\.\d+Z$/, "Z");
+  try {
+    sim.client.create({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: `${m.name}.${nanos.toString(16)}`, namespace: m.namespace ?? "default" },
+      involvedObject: { kind: obj.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: obj.apiVersion, resourceVersion: m.resourceVersion },
+      reason,
+      message,
+      source: { component },
+      firstTimestamp: stamp,
+      lastTimestamp: stamp,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: component,
+      reportingInstance: "",
+    } as KubeObject);
+  } catch {
+    // dropped, as the recorder drops events it cannot write
+  }
+}

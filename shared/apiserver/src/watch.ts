@@ -41,6 +41,7 @@ export class Watcher {
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
   readonly formatKey: string;
+  private encodingKeys = new Map<string, string>();
   onClose?: () => void;
   /** Table printer (set by the caller for CRD versions; defaults to the type's). */
   printer?: Printer;
@@ -122,7 +123,11 @@ export class Watcher {
   private send(ev: StoreEvent, type: string, usePrev: boolean): void {
     const table = this.params.format.kind === "table";
     const headers = table && !this.headersSent;
-    const key = `${this.formatKey}|${type}${usePrev ? "|prev" : ""}${headers ? "|h" : ""}`;
+    const variant = `${type}${usePrev ? "|prev" : ""}${headers ? "|h" : ""}`;
+    // The key is built once per variant, not per event: a fresh string per watcher per event would be
+    // allocated and hashed 100 times over on the delivery path of one write with 100 watchers.
+    let key = this.encodingKeys.get(variant);
+    if (key === undefined) this.encodingKeys.set(variant, (key = `${this.formatKey}|${variant}`));
     let line = ev.encoded.get(key);
     if (line === undefined) {
       const obj = usePrev ? withResourceVersion(ev.prev!, ev.rv) : ev.object;

@@ -3,7 +3,7 @@
  * of their typed errors (PatchError, SsaError) to ApiError.
  */
 import { applyJsonPatch, builtinSchema, jsonMergePatch, strategicMergePatch, type SchemaNode } from "@flotilla/merge";
-import { applyServerSide, updateManagedFields, type FieldConflict } from "@flotilla/merge/ssa/index";
+import { applyServerSide, managedFieldsAfterUpdate, type FieldConflict } from "@flotilla/merge/ssa/index";
 import { ApiError, type StatusCause, type StatusReason } from "./errors.js";
 import type { KubeObject, ManagedFieldsEntry } from "./registry.js";
 
@@ -68,7 +68,8 @@ export const merge: MergeImpl = {
     return { object: r.object as KubeObject, managedFields: r.managedFields as ManagedFieldsEntry[] };
   },
   updateManagedFields(args) {
-    return updateManagedFields({
+    // Only the entries are needed: the variant that does not also copy the object.
+    return managedFieldsAfterUpdate({
       live: args.live as never,
       updated: args.updated as never,
       manager: args.manager,
@@ -77,7 +78,7 @@ export const merge: MergeImpl = {
       subresource: args.subresource,
       now: args.now,
       ignoredPaths: args.ignoredPaths,
-    }).managedFields as ManagedFieldsEntry[];
+    }) as ManagedFieldsEntry[];
   },
 };
 

@@ -460,8 +460,9 @@ export function patchObject(core: Core, scope: Scope, contentType: string, patch
     throw toApiError(e) ?? e;
   }
   if (!isObject(patched)) throw badRequest("the patch produced a value that is not an object");
-  // The merge algorithms may share subtrees with the live (stored, immutable) object: copy before changing.
-  patched = deepClone(patched);
+  // The patch algorithms may share subtrees with the live (stored, immutable) object: copy before changing.
+  // Server-side apply already returns an object of the caller's own (only its frozen fieldsV1 are shared).
+  if (!isApply) patched = deepClone(patched);
   if (patched.apiVersion !== old.apiVersion || patched.kind !== old.kind) {
     if (!isApply) throw badRequest(`the API version in the data (${String(patched.apiVersion)}) does not match the expected API version (${String(old.apiVersion)})`);
   }
@@ -544,7 +545,7 @@ function applyCreate(core: Core, scope: Scope, patch: unknown, opts: WriteOption
     throw toApiError(e) ?? e;
   }
   if (r.conflicts) throw applyConflict(r.conflicts, r.message);
-  const obj = deepClone(r.object) as KubeObject;
+  const obj = r.object as KubeObject; // the caller's own: applyServerSide copies
   obj.apiVersion = groupVersion(type.group, version);
   obj.kind = type.kind;
   const m = meta(obj);

@@ -584,16 +584,19 @@ class HttpFrontend {
       res.socket?.setNoDelay(true);
       res.flushHeaders();
     };
+    // Events go straight to the socket as ready-made HTTP/1.1 chunks: ServerResponse.write would frame each
+    // one again per watcher and flush it only after the write handler's other queued work.
+    const socket = res.socket;
     const sink: WatchSink = {
       write: (chunk) => {
         writeHeaders();
-        res.write(chunk);
+        if (socket && !socket.destroyed) socket.write(httpChunk(chunk));
       },
       end: () => {
         writeHeaders();
         res.end();
       },
-      backlog: () => res.writableLength,
+      backlog: () => (socket ? socket.writableLength : res.writableLength),
     };
     const watcher = new Watcher(
       this.core,
@@ -713,3 +716,18 @@ class HttpFrontend {
   }
 }
 
+
+/**
+ * One HTTP/1.1 chunk of a watch event line. Every watcher of an event writes the same encoded line in one
+ * synchronous loop, so a one-entry cache frames it once for all of them.
+ */
+let lastChunkLine: string | undefined;
+let lastChunk: Buffer = Buffer.alloc(0);
+function httpChunk(line: string): Buffer {
+  if (line !== lastChunkLine) {
+    const body = Buffer.from(line, "utf8");
+    lastChunk = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`, "latin1"), body, Buffer.from("\r\n", "latin1")]);
+    lastChunkLine = line;
+  }
+  return lastChunk;
+}

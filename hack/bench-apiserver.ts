@@ -23,7 +23,7 @@ const REFERENCE_SSA_PER_SECOND = 350;
 const { values: opts } = parseArgs({
   options: {
     applies: { type: "string", default: "10000" },
-    "watch-writes": { type: "string", default: "300" },
+    "watch-writes": { type: "string", default: "1000" },
     watchers: { type: "string", default: "100" },
     configmaps: { type: "string", default: "10000" },
     inflight: { type: "string", default: "16" },
@@ -134,7 +134,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function benchApplies(url: string): Promise<{ createsPerSec: number; updatesPerSec: number; bytes: number }> {
+async function benchApplies(url: string): Promise<{ createsPerSec: number; updatesPerSec: number; overallPerSec: number; bytes: number }> {
   await expectOk(request(url, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } })), "namespace");
   const total = Number(opts.applies);
   const names = Math.max(1, Math.floor(total / 2));
@@ -151,7 +151,7 @@ async function benchApplies(url: string): Promise<{ createsPerSec: number; updat
   await runPool(warmup.length, inflight, async (i) => void (await apply(`warmup-${i % 200}`, warmup[i]!)));
   const createSecs = await runPool(names, inflight, async (i) => void (await apply(nameOf(i), creates[i]!)));
   const updateSecs = await runPool(total - names, inflight, async (i) => void (await apply(nameOf(i), updates[i]!)));
-  return { createsPerSec: names / createSecs, updatesPerSec: (total - names) / updateSecs, bytes };
+  return { createsPerSec: names / createSecs, updatesPerSec: (total - names) / updateSecs, overallPerSec: total / (createSecs + updateSecs), bytes };
 }
 
 async function benchWatch(url: string): Promise<{ p50: number; p99: number; max: number; samples: number }> {
@@ -204,7 +204,7 @@ async function benchWatch(url: string): Promise<{ p50: number; p99: number; max:
     })),
   );
   // The first writes run the server's code cold (not yet optimised by V8): they are a warm-up, not counted.
-  const warmup = 100;
+  const warmup = 300;
   for (let i = 0; i < warmup + writes; i++) {
     if (i === warmup) latencies.length = 0;
     const name = `w-${i}`;
@@ -245,8 +245,8 @@ async function main(): Promise<void> {
   await withServer(async (url) => {
     const a = await benchApplies(url);
     report(
-      `SSA of a ${(a.bytes / 1024).toFixed(1)} KB Deployment, ${opts.inflight} in flight: creates ${a.createsPerSec.toFixed(0)}/s, updates ${a.updatesPerSec.toFixed(0)}/s` +
-        ` (${(a.updatesPerSec / REFERENCE_SSA_PER_SECOND).toFixed(1)}x the ~${REFERENCE_SSA_PER_SECOND}/s of kube-apiserver+etcd on 2 cores; target >= 2000/s)`,
+      `SSA of a ${(a.bytes / 1024).toFixed(1)} KB Deployment, ${opts.inflight} in flight: ${a.overallPerSec.toFixed(0)}/s (creates ${a.createsPerSec.toFixed(0)}/s, updates ${a.updatesPerSec.toFixed(0)}/s)` +
+        ` (${(a.overallPerSec / REFERENCE_SSA_PER_SECOND).toFixed(1)}x the ~${REFERENCE_SSA_PER_SECOND}/s of kube-apiserver+etcd on 2 cores; target >= 2000/s)`,
     );
   });
   await withServer(async (url) => {

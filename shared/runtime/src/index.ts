@@ -1,2 +1,10 @@
-/** The controller runtime (informers, work queue, leader election, events) arrives with its own issue. */
-export {};
+export { WorkQueue, ManualClock, realClock, QueueError } from './queue.js';
+export type { Clock, Handler, Result, WorkQueueOptions } from './queue.js';
+export {
+  ItemExponentialBackoff,
+  DEFAULT_MIN_RETRY_DELAY_MS,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  DEFAULT_RETRY_JITTER_PERCENT,
+} from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { jitteredInterval, JitterError, DEFAULT_INTERVAL_JITTER_PERCENT } from './jitter.js';

@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import * as fs from "node:fs";
 import { join } from "node:path";
@@ -131,6 +132,32 @@ test("without auth", async (t) => {
     assert.equal(await server.git("push", ["rev-parse", `${onBranch}^`]), next);
   });
 
+  await t.test("a push bigger than git's post buffer (sent chunked, no Content-Length) arrives whole", async () => {
+    const bigRepo = await server.createRepo("big", { "a.txt": "a\n" });
+    const dir = await freshDir();
+    await gitOk(["clone", "--quiet", bigRepo.url, dir]);
+    const blob = randomBytes(3 << 20);
+    await writeFile(join(dir, "blob.bin"), blob);
+    await gitOk(["add", "blob.bin"], dir);
+    await gitOk(["commit", "--quiet", "-m", "big"], dir);
+    await gitOk(["-c", "http.postBuffer=65536", "push", "--quiet", "origin", "main"], dir);
+    const blobId = await gitOk(["rev-parse", "HEAD:blob.bin"], dir);
+    assert.equal(await server.git("big", ["rev-parse", "main:blob.bin"]), blobId);
+    assert.equal(await server.git("big", ["cat-file", "-s", blobId]), String(blob.length));
+    const again = await freshDir();
+    await gitOk(["clone", "--quiet", bigRepo.url, again]);
+    assert.ok((await readFile(join(again, "blob.bin"))).equals(blob));
+  });
+
+  await t.test("concurrent server commits to one repo form a linear history", async () => {
+    await server.createRepo("busy", { "0.txt": "0\n" });
+    const shas = await Promise.all([1, 2, 3, 4].map((i) => server.commit("busy", { [`${i}.txt`]: `${i}\n` }, `c${i}`)));
+    const history = (await server.git("busy", ["rev-list", "--first-parent", "main"])).split("\n");
+    assert.equal(history.length, 5);
+    assert.deepEqual(new Set(history.slice(0, 4)), new Set(shas));
+    assert.equal(await server.git("busy", ["ls-tree", "--name-only", "main"]), "0.txt\n1.txt\n2.txt\n3.txt\n4.txt");
+  });
+
   await t.test("isomorphic-git shallow single-branch clone", async () => {
     const dir = await freshDir();
     await git.clone({ fs, http, dir, url: repo.url, ref: "main", singleBranch: true, depth: 1, noTags: true });
@@ -223,11 +250,19 @@ test("with basic auth", async (t) => {
     assert.match(r.stderr, /Authentication failed/);
   });
 
-  await t.test("isomorphic-git: depth 1 clone with onAuth works, bad credentials give HttpError 401", async () => {
+  await t.test("isomorphic-git: depth 1 clone and a push with onAuth work, bad credentials give HttpError 401", async () => {
     const dir = await freshDir();
     await git.clone({ fs, http, dir, url: repo.url, singleBranch: true, depth: 1, onAuth: () => auth });
     assert.equal(await readFile(join(dir, "k.yaml"), "utf8"), "kind: Secretish\n");
     assert.equal((await git.log({ fs, dir })).length, 1);
+
+    await writeFile(join(dir, "from-iso.txt"), "iso\n");
+    await git.add({ fs, dir, filepath: "from-iso.txt" });
+    const author = { name: "Iso", email: "iso@flotilla.invalid", timestamp: 1_700_000_000, timezoneOffset: 0 };
+    const sha = await git.commit({ fs, dir, message: "from isomorphic-git", author });
+    const pushed = await git.push({ fs, http, dir, remoteRef: "refs/heads/image-updates", onAuth: () => auth });
+    assert.equal(pushed.ok, true);
+    assert.equal(await server.git("private", ["rev-parse", "refs/heads/image-updates"]), sha);
 
     await assert.rejects(
       git.clone({ fs, http, dir: await freshDir(), url: repo.url, singleBranch: true, depth: 1, onAuth: () => ({ username: "flux", password: "bad" }) }),

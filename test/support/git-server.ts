@@ -135,11 +135,25 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   // HOME for the server-side git processes: a directory outside GIT_PROJECT_ROOT with no configuration in it.
   const home = await mkdtemp("/dev/shm/flotilla-git-home-");
   const gitEnv = isolatedGitEnv(home);
-  const created = new Map<string, { dir: string; branch: string; clock: number }>();
+  const created = new Map<string, Repo>();
   const children = new Set<ChildProcess>();
   const auth = opts.auth;
 
-  function repo(name: string) {
+  interface Repo {
+    dir: string;
+    branch: string;
+    clock: number;
+    /** Writes to one repository run one at a time, so parents and dates stay well defined under concurrent calls. */
+    queue: Promise<unknown>;
+  }
+
+  function serialized<T>(r: Repo, work: () => Promise<T>): Promise<T> {
+    const result = r.queue.then(work, work);
+    r.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  function repo(name: string): Repo {
     const r = created.get(name);
     if (!r) throw new Error(`no repository ${name} on this git server`);
     return r;
@@ -160,7 +174,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   }
 
   async function writeCommit(
-    r: { dir: string; branch: string; clock: number },
+    r: Repo,
     branch: string,
     files: Record<string, string | null>,
     message: string,
@@ -188,7 +202,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     return run(["rev-parse", `refs/heads/${branch}`], { cwd: r.dir, env: gitEnv });
   }
 
-  async function writeTag(r: { dir: string; branch: string; clock: number }, tag: string, o: TagOptions): Promise<string> {
+  async function writeTag(r: Repo, tag: string, o: TagOptions): Promise<string> {
     if (!REF_NAME.test(tag)) throw new Error(`invalid tag name ${JSON.stringify(tag)}`);
     const target = await run(["rev-parse", "--verify", `${o.target ?? `refs/heads/${r.branch}`}^{commit}`], { cwd: r.dir, env: gitEnv });
     if (o.annotated) {
@@ -266,7 +280,11 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     let headersDone = false;
     child.stdout.on("data", (chunk: Buffer) => {
       if (headersDone) {
-        res.write(chunk);
+        // Backpressure: a big fetch must not pile up in memory when the client reads slowly.
+        if (!res.write(chunk)) {
+          child.stdout.pause();
+          res.once("drain", () => child.stdout.resume());
+        }
         return;
       }
       head = Buffer.concat([head, chunk]);
@@ -330,18 +348,22 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       await mkdir(dir, { recursive: true });
       await run(["init", "--quiet", "--bare", `--initial-branch=${branch}`, dir], { env: gitEnv });
       await run(["config", "http.receivepack", "true"], { cwd: dir, env: gitEnv });
-      const r = { dir, branch, clock: 0 };
+      const r: Repo = { dir, branch, clock: 0, queue: Promise.resolve() };
       created.set(name, r);
-      const commit = await writeCommit(r, branch, files, "Initial commit");
-      for (const t of o.tags ?? []) await writeTag(r, t, {});
+      const commit = await serialized(r, async () => {
+        const sha = await writeCommit(r, branch, files, "Initial commit");
+        for (const t of o.tags ?? []) await writeTag(r, t, {});
+        return sha;
+      });
       return { url: `${base}/${dirName}`, commit };
     },
     commit(name, files, message, o = {}) {
       const r = repo(name);
-      return writeCommit(r, o.branch ?? r.branch, files, message);
+      return serialized(r, () => writeCommit(r, o.branch ?? r.branch, files, message));
     },
     tag(name, tag, o = {}) {
-      return writeTag(repo(name), tag, o);
+      const r = repo(name);
+      return serialized(r, () => writeTag(r, tag, o));
     },
     git(name, args) {
       return run(args, { cwd: repo(name).dir, env: gitEnv });

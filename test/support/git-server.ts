@@ -317,6 +317,10 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       if (rest.length > 0) res.write(rest);
     });
     child.stdout.on("end", () => {
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
       if (!headersDone) {
         res.writeHead(502, { "Content-Type": "text/plain" });
         res.end(`git http-backend gave no CGI headers: ${Buffer.concat(stderr).toString()}\n`);

@@ -229,6 +229,14 @@ class Extractor {
     }
   }
 
+  /** A pax `size` record overrides the header's size field (used by writers for files beyond 8 GiB). */
+  contentSize(headerSize: number): number {
+    const paxSize = this.pax.size;
+    if (paxSize === undefined) return headerSize;
+    if (!/^[0-9]+$/.test(paxSize) || !Number.isSafeInteger(Number(paxSize))) throw new TarError('ArtifactInvalid', `invalid pax size ${JSON.stringify(paxSize)}`);
+    return Number(paxSize);
+  }
+
   applyMeta(type: string, data: Buffer): void {
     if (type === 'x') this.pax = parsePax(data);
     else if (type === 'L') this.longName = cString(data, 0, data.length);
@@ -300,7 +308,7 @@ export async function extractTarGz(input: Buffer | Readable, root: string, limit
         const h = parseHeader(block);
         const isMeta = META_TYPES.has(h.type);
         const hasContent = isMeta || h.type === '0' || h.type === '7';
-        const size = hasContent ? h.size : 0;
+        const size = hasContent ? (isMeta ? h.size : ex.contentSize(h.size)) : 0;
         if (isMeta && size > MAX_META_RECORD) throw new TarError('ArtifactTooLarge', `tar ${h.type} header record of ${size} bytes is too large`);
         // Link and directory entries carry no content in conforming writers.
         if (!hasContent && h.size > 0) throw new TarError('ArtifactInvalid', `tar entry ${h.name} of type ${h.type} declares content`);

@@ -56,6 +56,19 @@ function header(name: string, type: string, size = 0, linkname = '', mode = 0o64
   return b;
 }
 
+/** One pax extended-header record: "<len> key=value\n", where len counts itself. */
+function paxRecord(key: string, value: string): string {
+  const body = ` ${key}=${value}\n`;
+  let len = body.length + 1;
+  while (`${len}${body}`.length !== len) len++;
+  return `${len}${body}`;
+}
+
+function withPax(records: string, rest: Buffer): Buffer {
+  const pax = Buffer.from(records);
+  return Buffer.concat([header('PaxHeaders/x', 'x', pax.length), pax, Buffer.alloc((512 - (pax.length % 512)) % 512), rest]);
+}
+
 type Entry =
   | { name: string; type: 'file'; content: string | Buffer; mode?: number }
   | { name: string; type: 'dir' }
@@ -146,6 +159,15 @@ describe('extracting archives written by GNU tar (oracle)', () => {
   }
 });
 
+test('a pax size record overrides the header size field', async () => {
+  const c = caseDir();
+  const content = Buffer.from('twelve bytes');
+  const body = Buffer.concat([header('big', '0', 0), content, Buffer.alloc(512 - content.length), header('after', '0', 0), Buffer.alloc(1024)]);
+  await extractArtifact(gzipSync(withPax(paxRecord('size', String(content.length)), body)), c.root);
+  assert.deepEqual(fs.readFileSync(path.join(c.root, 'big')), content);
+  assert.equal(fs.readFileSync(path.join(c.root, 'after'), 'utf8'), '');
+});
+
 describe('unsafe archives are refused and nothing is written outside the root', () => {
   test('entry path ../x', async () => {
     const c = caseDir();
@@ -161,6 +183,14 @@ describe('unsafe archives are refused and nothing is written outside the root', 
     ]);
     await rejects(extractArtifact(archive, c.root), 'ArtifactUnsafe');
     outsideUntouched(c);
+  });
+
+  test('pax path record that escapes, behind a harmless ustar name', async () => {
+    const c = caseDir();
+    const blocks = withPax(paxRecord('path', '../outside/secret'), tarBlocks([{ name: 'harmless', type: 'file', content: 'pwned' }]));
+    await rejects(extractArtifact(gzipSync(blocks), c.root), 'ArtifactUnsafe', /\.\.\/outside\/secret/);
+    outsideUntouched(c);
+    assert.deepEqual(fs.readdirSync(c.root), []);
   });
 
   test('absolute entry path', async () => {

@@ -246,6 +246,32 @@ describe("NATS outage (own nats-server)", () => {
     }
   });
 
+  test("an artifact subscription keeps delivering after the server restarts", async () => {
+    const server = await startNatsServer();
+    const prefix = uniquePrefix();
+    const bus = await connectBus({ url: server.url, name: "resubscribe-test", reconnectTimeWaitMs: 100, ...prefix });
+    const got: string[] = [];
+    const sub = await bus.subscribeArtifacts({ name: "x" }, (m) => {
+      got.push(m.revision);
+    });
+    try {
+      await server.stop();
+      await server.restart();
+      // The ordered consumer is re-created asynchronously; keep announcing new revisions until one gets through.
+      for (let i = 0; i < 60 && got.length === 0; i++) {
+        bus.publishArtifact(artifact("x", `after-${i}`));
+        assert.equal(await bus.flush(10_000), true);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(got.length > 0, "no artifact message delivered after the restart");
+      assert.ok(got.every((r) => r.startsWith("after-")));
+    } finally {
+      await sub.stop();
+      await bus.close();
+      await server.dispose();
+    }
+  });
+
   test("the publish buffer is bounded: beyond maxBuffered the oldest messages are dropped", async () => {
     const server = await startNatsServer();
     const prefix = uniquePrefix();

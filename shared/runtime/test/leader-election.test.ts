@@ -165,7 +165,8 @@ test('a leader that cannot renew stops leading after the renew deadline and is r
   const lease = 'fail-leader-election';
   const ea: Events = { started: 0, stopped: 0 };
   const eb: Events = { started: 0, stopped: 0 };
-  const a = elector(lease, 'a', ea);
+  const aClock = new ManualClock();
+  const a = elector(lease, 'a', ea, true, aClock);
   const runA = a.run();
   await until(() => a.isLeader(), 'a to lead');
   assert.equal(ea.started, 1);
@@ -175,6 +176,11 @@ test('a leader that cannot renew stops leading after the renew deadline and is r
     status: 500,
     times: 1000,
   });
+  // Failed renewals alone do not end leadership; only the renew deadline on a's clock does.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(ea.stopped, 0);
+  assert.equal(ea.signal?.aborted, false);
+  aClock.t += 401;
   await runA; // run() returns once leadership is lost
   assert.equal(ea.stopped, 1);
   assert.equal(ea.signal?.aborted, true);
@@ -193,7 +199,7 @@ test('a leader that cannot renew stops leading after the renew deadline and is r
   await runB;
 });
 
-test('a conflicting concurrent write is retried, not fatal', async () => {
+test('an update rejected with 409 Conflict is retried on the next period, not fatal', async () => {
   const lease = 'conflict-leader-election';
   const ea: Events = { started: 0, stopped: 0 };
   const a = elector(lease, 'a', ea);
@@ -207,4 +213,21 @@ test('a conflicting concurrent write is retried, not fatal', async () => {
   assert.equal(ea.stopped, 0);
   await a.stop();
   await runA;
+});
+
+test('electors started together race for the create and exactly one leads', async () => {
+  const lease = 'race-leader-election';
+  const events = ['a', 'b', 'c'].map(() => ({ started: 0, stopped: 0 }) as Events);
+  const electors = ['a', 'b', 'c'].map((id, i) => elector(lease, id, events[i]!));
+  const runs = electors.map((e) => e.run());
+  await until(() => electors.some((e) => e.isLeader()), 'someone to lead');
+  await new Promise((r) => setTimeout(r, 700));
+  const leaders = electors.filter((e) => e.isLeader());
+  assert.equal(leaders.length, 1);
+  assert.equal(events.reduce((n, e) => n + e.started, 0), 1);
+  const held = await readLease(lease);
+  assert.equal(held.spec.holderIdentity, leaders[0]!.identity);
+  assert.equal(held.spec.leaseTransitions, 0);
+  await Promise.all(electors.map((e) => e.stop()));
+  await Promise.all(runs);
 });

@@ -18,6 +18,7 @@ import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
+import { benchDeployment } from "./bench-fixtures.js";
 
 const REFERENCE_SSA_PER_SECOND = 350;
 const { values: opts } = parseArgs({
@@ -84,40 +85,6 @@ async function rssMiB(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-function deployment(name: string, generation: number): object {
-  const env = Array.from({ length: 39 }, (_, i) => ({ name: `SETTING_${i}`, value: `value-${i}-${"x".repeat(40)}` }));
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: {
-      name,
-      namespace: "bench",
-      labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bench", "app.kubernetes.io/managed-by": "flotilla" },
-      annotations: { "bench/generation": String(generation) },
-    },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { "app.kubernetes.io/name": name } },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
-      template: {
-        metadata: { labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bench" } },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: `registry.example/app:${generation}.0.0`,
-              ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }, { name: "metrics", containerPort: 9090, protocol: "TCP" }],
-              env,
-              resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } },
-              readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5 },
-              livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10 },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
 
 async function runPool(total: number, inflight: number, job: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -138,16 +105,16 @@ async function benchApplies(url: string): Promise<{ createsPerSec: number; updat
   await expectOk(request(url, "POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } })), "namespace");
   const total = Number(opts.applies);
   const names = Math.max(1, Math.floor(total / 2));
-  const bytes = Buffer.byteLength(JSON.stringify(deployment("app-00000", 1)));
+  const bytes = Buffer.byteLength(JSON.stringify(benchDeployment("app-00000", 1)));
   // Request bodies are encoded before the clock starts, so that the client spends its core on HTTP only.
   const nameOf = (i: number) => `app-${String(i % names).padStart(5, "0")}`;
-  const creates = Array.from({ length: names }, (_, i) => JSON.stringify(deployment(nameOf(i), 1)));
-  const updates = Array.from({ length: total - names }, (_, i) => JSON.stringify(deployment(nameOf(i), 2)));
+  const creates = Array.from({ length: names }, (_, i) => JSON.stringify(benchDeployment(nameOf(i), 1)));
+  const updates = Array.from({ length: total - names }, (_, i) => JSON.stringify(benchDeployment(nameOf(i), 2)));
   const apply = (name: string, body: string) =>
     expectOk(request(url, "PATCH", `/apis/apps/v1/namespaces/bench/deployments/${name}?fieldManager=bench&force=true`, body, "application/apply-patch+yaml"), `apply ${name}`);
   const inflight = Number(opts.inflight);
   // Warm-up (not timed): the server's code is compiled and optimised by V8 on first use, as in any long-lived server.
-  const warmup = Array.from({ length: 1000 }, (_, i) => JSON.stringify(deployment(`warmup-${i % 200}`, Math.floor(i / 200))));
+  const warmup = Array.from({ length: 1000 }, (_, i) => JSON.stringify(benchDeployment(`warmup-${i % 200}`, Math.floor(i / 200))));
   await runPool(warmup.length, inflight, async (i) => void (await apply(`warmup-${i % 200}`, warmup[i]!)));
   const createSecs = await runPool(names, inflight, async (i) => void (await apply(nameOf(i), creates[i]!)));
   const updateSecs = await runPool(total - names, inflight, async (i) => void (await apply(nameOf(i), updates[i]!)));

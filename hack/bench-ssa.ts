@@ -37,6 +37,7 @@ import { parseArgs } from "node:util";
 import { builtinSchema } from "@flotilla/merge";
 import * as ssa from "@flotilla/merge/ssa/index";
 import { applyServerSide, type JsonObject, type ManagedFieldsEntry, updateManagedFields } from "@flotilla/merge/ssa/index";
+import { benchDeployment } from "./bench-fixtures.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -52,44 +53,7 @@ const apiVersion = "apps/v1";
 const kind = "Deployment";
 const manager = "bench";
 
-/** The same Deployment hack/bench-apiserver.ts sends (~4 KB of JSON). */
-function deployment(name: string, generation: number): JsonObject {
-  const env = Array.from({ length: 39 }, (_, i) => ({ name: `SETTING_${i}`, value: `value-${i}-${"x".repeat(40)}` }));
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: {
-      name,
-      namespace: "bench",
-      labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bench", "app.kubernetes.io/managed-by": "flotilla" },
-      annotations: { "bench/generation": String(generation) },
-    },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { "app.kubernetes.io/name": name } },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
-      template: {
-        metadata: { labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "bench" } },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: `registry.example/app:${generation}.0.0`,
-              ports: [
-                { name: "http", containerPort: 8080, protocol: "TCP" },
-                { name: "metrics", containerPort: 9090, protocol: "TCP" },
-              ],
-              env,
-              resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } },
-              readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5 },
-              livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10 },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
+const deployment = (name: string, generation: number): JsonObject => benchDeployment(name, generation) as JsonObject;
 
 function apply(live: JsonObject | undefined, applied: JsonObject, force = true): { object: JsonObject; managedFields: ManagedFieldsEntry[] } {
   const r = applyServerSide({ live, applied, manager, force, schema: schema!, apiVersion, kind, now: new Date() });
